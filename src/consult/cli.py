@@ -1,0 +1,107 @@
+"""The ``consult`` command line: thin typer commands over the library.
+
+Errors reach the user in one place, :func:`main`: one line on stderr, exit status 2 for bad
+input and 1 for runtime failures, a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from consult import __version__, cli_survey
+from consult.errors import ConsultError, SurveyError
+
+if TYPE_CHECKING:
+    from consult.store import Store
+
+DEFAULT_DB = Path("results") / "consult.db"
+
+app = typer.Typer(
+    name="consult",
+    help="Run stakeholder consultations in the terminal: surveys, panels, sessions, results, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # never print locals: they would show participants' answers
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(cli_survey.app, name="survey")
+
+
+@dataclass
+class State:
+    db: Path = DEFAULT_DB
+    debug: bool = False
+
+
+state = State()
+
+
+def open_store() -> Store:
+    """Open the database named by ``--db`` (created on first use)."""
+    from consult.store import Store
+
+    return Store.open(state.db)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"consult {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db",
+            envvar="CONSULT_DB",
+            help="The database file.",
+            show_default=str(DEFAULT_DB),
+        ),
+    ] = DEFAULT_DB,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    state.db = db
+    state.debug = debug
+
+
+def report_error(exc: BaseException | str) -> None:
+    """Print an error on stderr: one line, or one line per problem of a survey definition."""
+    if isinstance(exc, SurveyError):
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        n = len(exc.problems)
+        sys.stderr.write(f"Error: {n} problem{'s' if n != 1 else ''} found\n")
+    else:
+        sys.stderr.write(f"Error: {exc}\n")
+
+
+def main() -> None:
+    """Entry point of the ``consult`` console script."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("CONSULT_DEBUG") == "1"
+    try:
+        app(prog_name="consult")
+    except ConsultError as exc:
+        if debug:
+            raise
+        report_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(130)
+    except Exception as exc:  # an unexpected failure: still one line unless --debug
+        if debug:
+            raise
+        report_error(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        sys.exit(1)

@@ -1,0 +1,50 @@
+"""``consult survey``: check and show survey definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from consult.cli_options import LangOpt
+
+app = typer.Typer(help="Check and show survey definitions.", no_args_is_help=True)
+
+
+@app.command("validate")
+def validate(
+    files: Annotated[
+        list[Path], typer.Argument(help="Survey definition files (YAML).", show_default=False)
+    ],
+) -> None:
+    """Check survey definitions; list every problem with file, line and key path."""
+    from consult.errors import SurveyError
+    from consult.survey_loader import load_survey
+
+    problems = []
+    for file in files:
+        try:
+            survey = load_survey(file)
+        except SurveyError as exc:
+            problems.extend(exc.problems)
+        else:
+            n = sum(1 for _ in survey.questions())
+            typer.echo(f"{file}: ok ({len(survey.proposals)} proposals, {n} questions)")
+    if problems:
+        raise SurveyError(problems)
+
+
+@app.command("show")
+def show(
+    file: Annotated[Path, typer.Argument(help="A survey definition file (YAML).", show_default=False)],
+    lang: LangOpt = None,
+) -> None:
+    """Show a survey's outline: proposals, questions, types, scales and conditions."""
+    from rich.console import Console
+
+    from consult.survey_loader import load_survey
+    from consult.survey_outline import render_outline
+
+    survey = load_survey(file)
+    Console().print(render_outline(survey, lang))

@@ -1,0 +1,513 @@
+"""The SQLite store: the only module that speaks SQL.
+
+One file holds surveys, participants, sessions, responses, answers and the append-only answer
+history. The file runs in WAL mode with ``synchronous=NORMAL`` (an answer survives a killed
+process), foreign keys on and a busy timeout, so many terminals can answer into it at once.
+WAL does not work on network file systems: keep the database on a local disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from consult.errors import StoreError
+
+#: PRAGMA application_id of a consult database ("Cnst").
+APPLICATION_ID = 0x436E7374
+#: PRAGMA busy_timeout in milliseconds: how long a writer waits for another's lock.
+BUSY_TIMEOUT_MS = 30_000
+#: Access codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+PSEUDONYM_LENGTH = 6
+
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_SUBMITTED = "submitted"
+
+# Each migration takes a database from version i to i + 1. Never edit a released one: add one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE surveys (
+            hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+            survey_id TEXT NOT NULL CHECK (survey_id <> ''),
+            version TEXT NOT NULL,
+            title TEXT NOT NULL,
+            definition TEXT NOT NULL CHECK (json_valid(definition)),
+            path TEXT,
+            loaded_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX surveys_by_id ON surveys (survey_id, loaded_at)",
+        """CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            pseudonym TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE CHECK (length(code) >= 4),
+            group_id TEXT NOT NULL CHECK (group_id <> ''),
+            name TEXT,
+            organisation TEXT,
+            language TEXT,
+            simulated INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0, 1)),
+            created_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX participants_by_survey ON participants (survey_id, group_id)",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('single', 'kiosk', 'simulate')),
+            facilitator TEXT,
+            host TEXT,
+            terminal TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        ) STRICT""",
+        """CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participants (id),
+            survey_hash TEXT NOT NULL REFERENCES surveys (hash),
+            round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'submitted')),
+            session_id INTEGER REFERENCES sessions (id),
+            language TEXT,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            UNIQUE (participant_id, round),
+            CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
+        ) STRICT""",
+        """CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            response_id INTEGER NOT NULL REFERENCES responses (id),
+            question TEXT NOT NULL CHECK (question <> ''),
+            group_id TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            numeric REAL,
+            answered_at TEXT NOT NULL,
+            UNIQUE (response_id, question)
+        ) STRICT""",
+        # Histograms group by (question, group, value) and filter on the response:
+        # this index answers them without touching the table.
+        "CREATE INDEX answers_histogram ON answers (question, group_id, value, response_id)",
+        """CREATE TABLE answer_history (
+            id INTEGER PRIMARY KEY,
+            response_id INTEGER NOT NULL REFERENCES responses (id),
+            question TEXT NOT NULL,
+            value TEXT CHECK (value IS NULL OR json_valid(value)),
+            changed_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX answer_history_by_response ON answer_history (response_id, question)",
+        # The history is written by triggers, so no code path can change an answer without a trace.
+        """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
+            INSERT INTO answer_history (response_id, question, value, changed_at)
+            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
+        END""",
+        """CREATE TRIGGER answers_update_history AFTER UPDATE OF value ON answers
+        WHEN NEW.value IS NOT OLD.value BEGIN
+            INSERT INTO answer_history (response_id, question, value, changed_at)
+            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
+        END""",
+        """CREATE TRIGGER answers_delete_history AFTER DELETE ON answers BEGIN
+            INSERT INTO answer_history (response_id, question, value, changed_at)
+            VALUES (OLD.response_id, OLD.question, NULL,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END""",
+        """CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history BEGIN
+            SELECT RAISE(ABORT, 'answer_history is append-only');
+        END""",
+        """CREATE TRIGGER answer_history_no_delete BEFORE DELETE ON answer_history BEGIN
+            SELECT RAISE(ABORT, 'answer_history is append-only');
+        END""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, the form every timestamp is stored in."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def normalise_code(code: str) -> str:
+    """An access code as typed (any case, spaces or dashes) in its stored form."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """An access code as shown to people: ``ACD-479``."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def _random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    survey_id: str
+    pseudonym: str
+    code: str
+    group_id: str
+    name: str | None
+    organisation: str | None
+    language: str | None
+    simulated: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Response:
+    id: int
+    participant_id: int
+    group_id: str
+    survey_hash: str
+    round: int
+    status: str
+    language: str | None
+    started_at: str
+    updated_at: str
+    submitted_at: str | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == STATUS_SUBMITTED
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Which responses aggregation and exports count."""
+
+    round: int | None = None
+    groups: tuple[str, ...] = ()
+    since: str | None = None  # ISO date or time, compared with the response's last update
+    until: str | None = None
+    include_in_progress: bool = False
+    include_simulated: bool = False
+
+
+@dataclass(frozen=True)
+class NewParticipant:
+    group_id: str
+    name: str | None = None
+    organisation: str | None = None
+    language: str | None = None
+
+
+class Store:
+    """A consult database file. Open with :meth:`Store.open`; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # --- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        """Open (and on first use create) the database at ``path``.
+
+        A file that is not a consult database, or one written by a newer consult, raises
+        :class:`StoreError` and is left untouched.
+        """
+        path = Path(path)
+        exists = path.exists() and path.stat().st_size > 0
+        if not exists and not create:
+            raise StoreError(f"{path}: no such database")
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory, not a database file")
+        if not exists:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the database ({exc})") from None
+        try:
+            cls._check_foreign(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, path)
+        try:
+            store._configure()
+            store._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"{path}: {exc}") from None
+        return store
+
+    @staticmethod
+    def _check_foreign(conn: sqlite3.Connection, path: Path) -> None:
+        # Read-only checks first: a foreign or newer file must not be modified in any way.
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a consult database ({exc})") from None
+        if app_id == 0 and tables == 0:
+            return  # a new, empty database
+        if app_id != APPLICATION_ID:
+            raise StoreError(f"{path}: not a consult database (it holds other data); nothing was changed")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: written by a newer consult (schema {version}; this one knows up to "
+                f"{SCHEMA_VERSION}); upgrade consult to open it"
+            )
+
+    def _configure(self) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]  # another process?
+            for target in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[target]:
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction that takes the write lock at once (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that reads and then writes fails outright when another process
+        wrote in between; taking the lock first makes it wait its turn instead.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @property
+    def journal_mode(self) -> str:
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    # --- surveys ------------------------------------------------------------------------
+
+    def save_survey(self, survey_id: str, hash: str, version: str, title: str, definition: dict, path: str = "") -> bool:
+        """Record a survey definition; returns whether it was new. Same hash, same definition."""
+        cursor = self.conn.execute(
+            "INSERT INTO surveys (hash, survey_id, version, title, definition, path, loaded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            (hash, survey_id, version, title, json.dumps(definition, ensure_ascii=False), path, now()),
+        )
+        return cursor.rowcount == 1
+
+    def survey_definition(self, survey_id: str) -> tuple[str, str] | None:
+        """The latest stored definition of ``survey_id`` as (JSON text, path), or None."""
+        row = self.conn.execute(
+            "SELECT definition, path FROM surveys WHERE survey_id = ? ORDER BY loaded_at DESC, rowid DESC LIMIT 1",
+            (survey_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def survey_versions(self, survey_id: str) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT hash, version, title, path, loaded_at FROM surveys WHERE survey_id = ? ORDER BY loaded_at",
+            (survey_id,),
+        )
+
+    # --- participants ---------------------------------------------------------------------
+
+    def add_participants(self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False) -> list[Participant]:
+        """Register participants, all or nothing, each with a fresh access code and pseudonym."""
+        created = now()
+        ids = []
+        with self.transaction():
+            for person in people:
+                ids.append(self._insert_participant(survey_id, person, simulated, created))
+        return [self.participant(i) for i in ids]
+
+    def _insert_participant(self, survey_id: str, person: NewParticipant, simulated: bool, created: str) -> int:
+        # Codes and pseudonyms are random; a clash (rare) is retried rather than checked for first.
+        for _ in range(100):
+            code = _random_code(CODE_LENGTH)
+            pseudonym = "P-" + _random_code(PSEUDONYM_LENGTH)
+            try:
+                cursor = self.conn.execute(
+                    "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, organisation, "
+                    "language, simulated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (survey_id, pseudonym, code, person.group_id, person.name, person.organisation,
+                     person.language, int(simulated), created),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" in str(exc):
+                    continue
+                raise
+            return int(cursor.lastrowid)
+        raise StoreError("could not find a free access code; the code space is exhausted")
+
+    def participant(self, participant_id: int) -> Participant:
+        rows = self._rows("SELECT * FROM participants WHERE id = ?", (participant_id,))
+        if not rows:
+            raise StoreError(f"no participant with id {participant_id}")
+        return _participant(rows[0])
+
+    def participant_by_code(self, survey_id: str, code: str) -> Participant | None:
+        rows = self._rows(
+            "SELECT * FROM participants WHERE code = ? AND survey_id = ?", (normalise_code(code), survey_id)
+        )
+        return _participant(rows[0]) if rows else None
+
+    def participants(self, survey_id: str, *, include_simulated: bool = True) -> list[Participant]:
+        sql = "SELECT * FROM participants WHERE survey_id = ?"
+        if not include_simulated:
+            sql += " AND simulated = 0"
+        return [_participant(r) for r in self._rows(sql + " ORDER BY id", (survey_id,))]
+
+    def set_participant_language(self, participant_id: int, language: str) -> None:
+        self.conn.execute("UPDATE participants SET language = ? WHERE id = ?", (language, participant_id))
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def start_session(self, survey_id: str, mode: str) -> int:
+        """Record that a facilitator started a session (who, on which host and terminal)."""
+        try:
+            user = os.getlogin()
+        except OSError:
+            user = os.environ.get("USER") or os.environ.get("USERNAME")
+        try:
+            terminal = os.ttyname(0)
+        except OSError:
+            terminal = None
+        cursor = self.conn.execute(
+            "INSERT INTO sessions (survey_id, mode, facilitator, host, terminal, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (survey_id, mode, user, os.uname().nodename, terminal, now()),
+        )
+        return int(cursor.lastrowid)
+
+    def end_session(self, session_id: int) -> None:
+        self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now(), session_id))
+
+    # --- responses ----------------------------------------------------------------------
+
+    def response(self, participant_id: int, round: int = 1) -> Response | None:
+        rows = self._rows(_RESPONSE_SELECT + " WHERE r.participant_id = ? AND r.round = ?", (participant_id, round))
+        return _response(rows[0]) if rows else None
+
+    def response_by_id(self, response_id: int) -> Response:
+        rows = self._rows(_RESPONSE_SELECT + " WHERE r.id = ?", (response_id,))
+        if not rows:
+            raise StoreError(f"no response with id {response_id}")
+        return _response(rows[0])
+
+    def start_response(self, participant_id: int, survey_hash: str, round: int = 1, *,
+                       session_id: int | None = None, language: str | None = None) -> Response:
+        """The participant's response in ``round``, created in progress if there is none yet."""
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO responses (participant_id, survey_hash, round, status, session_id, language, "
+            "started_at, updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?) "
+            "ON CONFLICT (participant_id, round) DO NOTHING",
+            (participant_id, survey_hash, round, session_id, language, stamp, stamp),
+        )
+        response = self.response(participant_id, round)
+        assert response is not None
+        return response
+
+    def set_response_language(self, response_id: int, language: str) -> None:
+        self.conn.execute("UPDATE responses SET language = ? WHERE id = ?", (language, response_id))
+
+    def submit_response(self, response_id: int) -> None:
+        stamp = now()
+        self.conn.execute(
+            "UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ?",
+            (stamp, stamp, response_id),
+        )
+
+    def reopen_response(self, response_id: int) -> None:
+        self.conn.execute(
+            "UPDATE responses SET status = 'in_progress', submitted_at = NULL, updated_at = ? WHERE id = ?",
+            (now(), response_id),
+        )
+
+    # --- answers ------------------------------------------------------------------------
+
+    def save_answer(self, response: Response, question: str, value: Any, numeric: float | None) -> None:
+        """Store one answer and commit it at once. A changed answer keeps its old value in the history."""
+        stamp = now()
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO answers (response_id, question, group_id, value, numeric, answered_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, question) DO UPDATE SET "
+                "value = excluded.value, numeric = excluded.numeric, answered_at = excluded.answered_at "
+                "WHERE value IS NOT excluded.value",
+                (response.id, question, response.group_id, encoded, numeric, stamp),
+            )
+            self.conn.execute("UPDATE responses SET updated_at = ? WHERE id = ?", (stamp, response.id))
+
+    def clear_answer(self, response: Response, question: str) -> None:
+        """Remove an answer that no longer applies (its condition stopped holding); the history keeps it."""
+        self.conn.execute("DELETE FROM answers WHERE response_id = ? AND question = ?", (response.id, question))
+
+    def answers(self, response_id: int) -> dict[str, Any]:
+        """The current answers of a response: question key -> value."""
+        cursor = self.conn.execute("SELECT question, value FROM answers WHERE response_id = ?", (response_id,))
+        return {q: json.loads(v) for q, v in cursor}
+
+    def answer_history(self, response_id: int, question: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT question, value, changed_at FROM answer_history WHERE response_id = ?"
+        params: list[Any] = [response_id]
+        if question is not None:
+            sql += " AND question = ?"
+            params.append(question)
+        rows = self._rows(sql + " ORDER BY id", params)
+        for row in rows:
+            row["value"] = None if row["value"] is None else json.loads(row["value"])
+        return rows
+
+
+_RESPONSE_SELECT = (
+    "SELECT r.id, r.participant_id, p.group_id, r.survey_hash, r.round, r.status, r.language, "
+    "r.started_at, r.updated_at, r.submitted_at FROM responses r JOIN participants p ON p.id = r.participant_id"
+)
+
+
+def _participant(row: dict[str, Any]) -> Participant:
+    return Participant(**{**row, "simulated": bool(row["simulated"])})
+
+
+def _response(row: dict[str, Any]) -> Response:
+    return Response(**row)
+
