@@ -273,9 +273,7 @@ class ConsensusRule:
 # --------------------------------------------------------------------------- basic statistics
 
 
-def wilson_interval(
-    successes: int, n: int, confidence: float = 0.95
-) -> tuple[float, float] | None:
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
     """Wilson (1927) score interval for a proportion; ``None`` when ``n`` is 0."""
     successes = _count(successes, "successes")
     n = _count(n, "n")
@@ -532,12 +530,13 @@ class ProposalStats:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-serialisable dict."""
+        widest = self.max_divergence
         return {
             "panel": self.panel.to_dict(),
             "groups": {g: s.to_dict() for g, s in self.groups.items()},
             "group_balanced_support": self.group_balanced_support,
             "divergences": [d.to_dict() for d in self.divergences],
-            "max_divergence": None if self.max_divergence is None else self.max_divergence.to_dict(),
+            "max_divergence": widest.to_dict() if widest is not None else None,
             "contested": self.contested,
             "group_informed_consensus": self.group_informed_consensus,
             "consensus": self.consensus,
@@ -689,9 +688,7 @@ def krippendorff_alpha(
     delta = _distance(level, values, marginals)
 
     observed = sum(o * delta(c, k) for (c, k), o in coincidences.items())
-    expected = sum(
-        marginals[c] * marginals[k] * delta(c, k) for c, k in combinations(values, 2)
-    )
+    expected = sum(marginals[c] * marginals[k] * delta(c, k) for c, k in combinations(values, 2))
     # combinations() visits each unordered pair once; the full double sum counts it twice.
     expected *= 2
     if expected == 0:
@@ -725,9 +722,7 @@ def _ordered_values(
         raise ValueError("values must be sortable, or pass an explicit order") from None
 
 
-def _distance(
-    level: str, values: list[Hashable], marginals: Mapping[Hashable, Fraction]
-) -> Any:
+def _distance(level: str, values: list[Hashable], marginals: Mapping[Hashable, Fraction]) -> Any:
     """The squared difference function delta^2(c, k) for ``level``, with exact arithmetic."""
     if level == "nominal":
         return lambda c, k: 0 if c == k else 1
