@@ -143,6 +143,12 @@ class Question:
     max_length: int | None = None
     when: Condition | None = None
 
+    def numeric(self, value: object) -> float | None:
+        """The number stored beside an answer: a scale point or a number; None for the rest."""
+        if self.type in ("scale", "number") and isinstance(value, int | float):
+            return float(value)
+        return None
+
     def option_label(self, option_id: str, lang: str) -> str:
         for option in self.options:
             if option.id == option_id:
