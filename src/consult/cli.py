@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from consult import __version__, cli_survey
+from consult import __version__, cli_results, cli_survey
 from consult.errors import ConsultError, SurveyError
 
 if TYPE_CHECKING:
@@ -24,13 +24,16 @@ DEFAULT_DB = Path("results") / "consult.db"
 
 app = typer.Typer(
     name="consult",
-    help="Run stakeholder consultations in the terminal: surveys, panels, sessions, results, reports.",
+    help="Stakeholder consultations in the terminal: surveys, panels, sessions, results, reports.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,  # never print locals: they would show participants' answers
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(cli_survey.app, name="survey")
+app.command("results")(cli_results.results)
+app.command("export")(cli_results.export)
+app.command("simulate")(cli_results.simulate)
 
 
 @dataclass
@@ -69,7 +72,9 @@ def callback(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     state.db = db
@@ -97,6 +102,11 @@ def main() -> None:
             raise
         report_error(exc)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)

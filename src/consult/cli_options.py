@@ -17,7 +17,9 @@ SurveyArg = Annotated[
 ]
 LangOpt = Annotated[
     str | None,
-    typer.Option("--lang", "-l", help="Language of labels, e.g. en or ko (default: the survey's first)."),
+    typer.Option(
+        "--lang", "-l", help="Language of labels, e.g. en or ko (default: the survey's first)."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 RoundOpt = Annotated[
@@ -29,8 +31,56 @@ GroupOpt = Annotated[
 ]
 IncludeSimulatedOpt = Annotated[
     bool,
-    typer.Option("--include-simulated", help="Count simulated responses too (left out by default)."),
+    typer.Option(
+        "--include-simulated", help="Count simulated responses too (left out by default)."
+    ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of the default.")
 ]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="Only responses last updated on or after this date (YYYY-MM-DD)."),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until", help="Only responses last updated on or before this date (YYYY-MM-DD)."
+    ),
+]
+InProgressOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-in-progress", help="Count unfinished responses too (submitted only by default)."
+    ),
+]
+
+
+def response_filter(
+    round: int | None = None,
+    groups: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    include_in_progress: bool = False,
+    include_simulated: bool = False,
+):  # -> consult.store.ResponseFilter (imported lazily)
+    """The filter the shared options describe, with dates checked."""
+    from datetime import date
+
+    from consult.errors import InputError
+    from consult.store import ResponseFilter
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            try:
+                date.fromisoformat(value[:10])
+            except ValueError:
+                raise InputError(f"{name} {value}: expected a date such as 2026-07-01") from None
+    return ResponseFilter(
+        round=round,
+        groups=tuple(groups or ()),
+        since=since,
+        until=until,
+        include_in_progress=include_in_progress,
+        include_simulated=include_simulated,
+    )

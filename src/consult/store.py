@@ -150,6 +150,15 @@ def _random_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def _fresh(taken: set[str], length: int, prefix: str) -> str:
+    """A random code not in ``taken`` (which it joins)."""
+    while True:
+        code = prefix + _random_code(length)
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
 @dataclass(frozen=True)
 class Participant:
     id: int
@@ -398,6 +407,158 @@ class Store:
     def set_participant_language(self, participant_id: int, language: str) -> None:
         self.conn.execute("UPDATE participants SET language = ? WHERE id = ?", (language, participant_id))
 
+    # --- aggregation and export -----------------------------------------------------------
+
+    def _eligible_responses(self, survey_id: str, flt: ResponseFilter) -> tuple[str, list[Any]]:
+        """A subquery of the ids of the responses ``flt`` admits, and its parameters."""
+        sql = (
+            "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id "
+            "WHERE p.survey_id = ?"
+        )
+        params: list[Any] = [survey_id]
+        if not flt.include_in_progress:
+            sql += " AND r.status = 'submitted'"
+        if not flt.include_simulated:
+            sql += " AND p.simulated = 0"
+        if flt.round is not None:
+            sql += " AND r.round = ?"
+            params.append(flt.round)
+        if flt.groups:
+            sql += f" AND p.group_id IN ({', '.join('?' * len(flt.groups))})"
+            params.extend(flt.groups)
+        if flt.since:
+            sql += " AND coalesce(r.submitted_at, r.updated_at) >= ?"
+            params.append(flt.since)
+        if flt.until:
+            # A bare date means the whole of that day.
+            sql += " AND coalesce(r.submitted_at, r.updated_at) < ?"
+            params.append(flt.until + "T99" if len(flt.until) == 10 else flt.until)
+        return sql, params
+
+    def histograms(self, survey_id: str, flt: ResponseFilter) -> list[tuple[str, str, str, int]]:
+        """Answer counts per (question, group, stored JSON value) over the admitted responses."""
+        sub, params = self._eligible_responses(survey_id, flt)
+        return self.conn.execute(
+            "SELECT question, group_id, value, count(*) FROM answers "
+            f"WHERE response_id IN ({sub}) GROUP BY question, group_id, value",
+            params,
+        ).fetchall()
+
+    def response_counts(self, survey_id: str, flt: ResponseFilter) -> dict[str, int]:
+        """Admitted responses per group."""
+        sub, params = self._eligible_responses(survey_id, flt)
+        rows = self.conn.execute(
+            "SELECT p.group_id, count(*) FROM responses r JOIN participants p "
+            f"ON p.id = r.participant_id WHERE r.id IN ({sub}) GROUP BY p.group_id",
+            params,
+        )
+        return dict(rows.fetchall())
+
+    def text_answers(
+        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
+    ) -> list[tuple[str, str, str]]:
+        """Free-text answers as (question, group, text), without who wrote them or when.
+
+        Ordered by question, group and text, so the order reveals nothing about the author.
+        """
+        if not questions:
+            return []
+        sub, params = self._eligible_responses(survey_id, flt)
+        marks = ", ".join("?" * len(questions))
+        rows = self.conn.execute(
+            "SELECT question, group_id, value FROM answers "
+            f"WHERE question IN ({marks}) AND response_id IN ({sub}) "
+            "ORDER BY question, group_id, value",
+            [*questions, *params],
+        )
+        return [(q, g, json.loads(v)) for q, g, v in rows]
+
+    def export_answers(self, survey_id: str, flt: ResponseFilter) -> Iterator[tuple[Any, ...]]:
+        """Every admitted answer, pseudonymous, streamed: (pseudonym, group, round, status,
+        simulated, question, value, numeric, answered_at). Never names or access codes."""
+        sub, params = self._eligible_responses(survey_id, flt)
+        cursor = self.conn.execute(
+            "SELECT p.pseudonym, p.group_id, r.round, r.status, p.simulated, a.question, a.value, "
+            "a.numeric, a.answered_at FROM answers a JOIN responses r ON r.id = a.response_id "
+            "JOIN participants p ON p.id = r.participant_id "
+            f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.id",
+            params,
+        )
+        # Not ``yield from``: that would close the cursor even after the connection has gone.
+        for row in cursor:
+            yield row
+
+    def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
+        """pseudonym -> (name, organisation), for reports an organiser explicitly asks to identify."""
+        rows = self.conn.execute(
+            "SELECT pseudonym, name, organisation FROM participants WHERE survey_id = ?",
+            (survey_id,),
+        )
+        return {p: (n, o) for p, n, o in rows}
+
+    def insert_simulated(
+        self,
+        survey_id: str,
+        survey_hash: str,
+        respondents: Iterable[tuple[str, str, list[tuple[str, str, float | None]]]],
+    ) -> int:
+        """Store synthetic submitted responses, all or nothing; returns how many.
+
+        Each respondent is (group, language, [(question, JSON value, numeric)]). The rows meet
+        the same constraints and triggers (history included) as interactive answers; only the
+        batching differs, so a million answers take seconds, not minutes.
+        """
+        stamp = now()
+        with self.transaction():
+            session = self.conn.execute(
+                "INSERT INTO sessions (survey_id, mode, started_at, ended_at) "
+                "VALUES (?, 'simulate', ?, ?)",
+                (survey_id, stamp, stamp),
+            ).lastrowid
+            taken_codes = {c for (c,) in self.conn.execute("SELECT code FROM participants")}
+            taken_names = {p for (p,) in self.conn.execute("SELECT pseudonym FROM participants")}
+            next_id = self.conn.execute("SELECT coalesce(max(id), 0) FROM participants").fetchone()[0]
+            next_rid = self.conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
+            people: list[tuple[Any, ...]] = []
+            responses: list[tuple[Any, ...]] = []
+            answers: list[tuple[Any, ...]] = []
+            total = 0
+
+            def flush() -> None:
+                self.conn.executemany(
+                    "INSERT INTO participants (id, survey_id, pseudonym, code, group_id, language, "
+                    "simulated, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                    people,
+                )
+                self.conn.executemany(
+                    "INSERT INTO responses (id, participant_id, survey_hash, round, status, "
+                    "session_id, language, started_at, updated_at, submitted_at) "
+                    "VALUES (?1, ?2, ?3, 1, 'submitted', ?4, ?5, ?6, ?6, ?6)",
+                    responses,
+                )
+                self.conn.executemany(
+                    "INSERT INTO answers (response_id, question, group_id, value, numeric, "
+                    "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    answers,
+                )
+                people.clear()
+                responses.clear()
+                answers.clear()
+
+            for group, language, rows in respondents:
+                next_id += 1
+                next_rid += 1
+                code = _fresh(taken_codes, CODE_LENGTH, "")
+                pseudonym = _fresh(taken_names, PSEUDONYM_LENGTH, "P-")
+                people.append((next_id, survey_id, pseudonym, code, group, language, stamp))
+                responses.append((next_rid, next_id, survey_hash, session, language, stamp))
+                answers.extend((next_rid, q, group, v, n, stamp) for q, v, n in rows)
+                total += 1
+                if len(people) >= 2_000:  # bounded memory within the one transaction
+                    flush()
+            flush()
+        return total
+
     # --- sessions -----------------------------------------------------------------------
 
     def start_session(self, survey_id: str, mode: str) -> int:
@@ -496,6 +657,24 @@ class Store:
         for row in rows:
             row["value"] = None if row["value"] is None else json.loads(row["value"])
         return rows
+
+    # --- panel and participation ----------------------------------------------------------
+
+    def participation_rows(self, survey_id: str, round: int = 1) -> list[dict[str, Any]]:
+        """One row per participant of ``survey_id`` with their response in ``round`` (if any).
+
+        Carries codes and names for the facilitator's panel list; status figures drop them.
+        ``answered`` counts the response's current answers; ``status`` is None before a start.
+        """
+        return self._rows(
+            "SELECT p.id AS participant_id, p.pseudonym, p.code, p.group_id, p.name, "
+            "p.organisation, coalesce(r.language, p.language) AS language, p.simulated, "
+            "p.created_at, r.id AS response_id, r.status, r.started_at, r.updated_at, "
+            "r.submitted_at, (SELECT count(*) FROM answers a WHERE a.response_id = r.id) "
+            "AS answered FROM participants p LEFT JOIN responses r "
+            "ON r.participant_id = p.id AND r.round = ? WHERE p.survey_id = ? ORDER BY p.id",
+            (round, survey_id),
+        )
 
 
 _RESPONSE_SELECT = (

@@ -23,7 +23,7 @@ TYPE_NAMES = {
 
 
 def survey_language(survey: Survey, lang: str | None) -> str:
-    """``lang`` if the survey has it, else the survey's first language; unknown ones are an error."""
+    """``lang`` if the survey has it, else its first language; an unknown one is an error."""
     if lang is None:
         return survey.languages[0]
     if lang not in survey.languages:
@@ -64,7 +64,9 @@ def render_outline(survey: Survey, lang: str | None = None) -> RenderableType:
     lang = survey_language(survey, lang)
     header = RichText()
     header.append(survey.title.get(lang), style="bold")
-    header.append(f"\n{survey.id}  version {survey.version}  languages {', '.join(survey.languages)}")
+    header.append(
+        f"\n{survey.id}  version {survey.version}  languages {', '.join(survey.languages)}"
+    )
     header.append(f"  enrolment {survey.settings.enrolment}", style="dim")
     if survey.description:
         header.append("\n\n" + survey.description.get(lang))
@@ -83,8 +85,10 @@ def render_outline(survey: Survey, lang: str | None = None) -> RenderableType:
         table.add_column("label")
         table.add_column("counts as")
         for point in scale.points:
-            side = "support" if point.value in scale.support else (
-                "opposition" if point.value in scale.opposition else "neutral"
+            side = (
+                "support"
+                if point.value in scale.support
+                else ("opposition" if point.value in scale.opposition else "neutral")
             )
             table.add_row(str(point.value), RichText(point.label.get(lang)), side)
         if scale.abstain:
@@ -93,15 +97,24 @@ def render_outline(survey: Survey, lang: str | None = None) -> RenderableType:
 
     rule = survey.consensus
     rule_text = RichText("Consensus rule, agreed in advance: ", style="bold")
-    rule_text.append("for when " + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.for_))
+    rule_text.append(
+        "for when " + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.for_)
+    )
     if rule.against:
-        rule_text.append("; against when " + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.against))
+        rule_text.append(
+            "; against when "
+            + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.against)
+        )
     scope = "the panel as a whole" if rule.scope == "panel" else "every stakeholder group"
-    rule_text.append(f"; must hold in {scope}; contested when groups differ by {rule.contested_gap:.0%} or more")
+    rule_text.append(
+        f"; must hold in {scope}; contested when groups differ by {rule.contested_gap:.0%} or more"
+    )
     parts.append(rule_text)
 
     if survey.settings.consent:
-        parts.append(Panel(RichText(survey.settings.consent.get(lang)), title="Consent", expand=False))
+        parts.append(
+            Panel(RichText(survey.settings.consent.get(lang)), title="Consent", expand=False)
+        )
 
     if survey.profile:
         tree = Tree(RichText("Profile", style="bold magenta"))

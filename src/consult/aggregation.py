@@ -1,0 +1,316 @@
+"""Aggregate a survey's answers into results: support for each proposal, overall and by group.
+
+The store hands back per-value histograms (GROUP BY question, group, value); every statistic is
+computed from those, so the cost grows with the number of distinct values, not of answers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from consult import stats
+from consult.store import ResponseFilter, Store
+from consult.survey_model import ABSTAIN, Question, Survey
+
+QUANTILE_METHOD = (
+    "Hyndman-Fan type 7 (linear interpolation between order statistics), the definition of "
+    "Excel's QUARTILE.INC, R's default and numpy's default"
+)
+
+
+@dataclass(frozen=True)
+class NumberSummary:
+    n: int
+    mean: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    min: float | None
+    max: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class ProposalResult:
+    """One proposal's support question, summarised; ``rank`` 1 has the most support."""
+
+    id: str
+    title: str
+    question: str
+    rank: int
+    stats: stats.ProposalStats
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "question": self.question,
+            "rank": self.rank,
+            **self.stats.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything ``consult results`` shows, ``--json`` prints and reports are built from."""
+
+    survey_id: str
+    title: str
+    version: str
+    survey_hash: str
+    language: str
+    filter: ResponseFilter
+    groups: dict[str, str]  # id -> label, in survey order
+    respondents: dict[str, int]  # admitted responses per group, every group listed
+    proposals: tuple[ProposalResult, ...]  # sorted by rank
+    scales: dict[
+        str, dict[str, stats.ScaleSummary]
+    ]  # other scale questions: key -> group -> summary
+    choices: dict[
+        str, dict[str, tuple[stats.ChoiceSummary, ...]]
+    ]  # key -> "panel"/group -> options
+    rankings: dict[str, tuple[stats.RankingSummary, ...]]
+    numbers: dict[str, NumberSummary]
+    comments: tuple[dict[str, str], ...]  # {"question", "proposal", "group", "text"}
+    alpha_ordinal: float | None
+    consensus_rule: str = ""
+    quantile_method: str = field(default=QUANTILE_METHOD)
+
+    @property
+    def n_respondents(self) -> int:
+        return sum(self.respondents.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain JSON-serialisable dict: what ``consult results --json`` prints."""
+        return {
+            "survey": {
+                "id": self.survey_id,
+                "title": self.title,
+                "version": self.version,
+                "hash": self.survey_hash,
+            },
+            "language": self.language,
+            "filter": dict(self.filter.__dict__, groups=list(self.filter.groups)),
+            "consensus_rule": self.consensus_rule,
+            "quantile_method": self.quantile_method,
+            "groups": self.groups,
+            "respondents": {"total": self.n_respondents, **self.respondents},
+            "krippendorff_alpha_ordinal": self.alpha_ordinal,
+            "proposals": [p.to_dict() for p in self.proposals],
+            "scales": {k: {g: s.to_dict() for g, s in v.items()} for k, v in self.scales.items()},
+            "choices": {
+                k: {g: [c.to_dict() for c in cs] for g, cs in v.items()}
+                for k, v in self.choices.items()
+            },
+            "rankings": {k: [r.to_dict() for r in v] for k, v in self.rankings.items()},
+            "numbers": {k: v.to_dict() for k, v in self.numbers.items()},
+            "comments": list(self.comments),
+        }
+
+
+def describe_rule(rule: stats.ConsensusRule) -> str:
+    """The consensus rule in one line of words, as agreed in the survey definition."""
+    scope = "the panel as a whole" if rule.scope == "panel" else "every stakeholder group"
+
+    def side(criteria: tuple[stats.Criterion, ...]) -> str:
+        return " and ".join(_criterion_text(c) for c in criteria)
+
+    text = f"for: {side(rule.for_)}"
+    if rule.against:
+        text += f"; against: {side(rule.against)}"
+    return f"{text}; must hold in {scope}; contested at a {rule.contested_gap:.0%} support gap"
+
+
+def _criterion_text(c: stats.Criterion) -> str:
+    if c.measure in ("support", "opposition", "neutral", "percent_agreement"):
+        return f"{c.measure} {c.op} {c.threshold:.0%}"
+    return f"{c.measure} {c.op} {c.threshold:g}"
+
+
+def aggregate(
+    store: Store, survey: Survey, flt: ResponseFilter | None = None, lang: str | None = None
+) -> Results:
+    """Compute the results of ``survey`` from the answers in ``store`` that ``flt`` admits."""
+    flt = flt or ResponseFilter()
+    lang = lang or survey.languages[0]
+    group_ids = survey.group_ids
+    # question -> group -> decoded value -> count
+    hist: dict[str, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(dict))
+    for question, group, value, count in store.histograms(survey.id, flt):
+        decoded = json.loads(value)
+        if isinstance(decoded, list):
+            decoded = tuple(decoded)
+        bucket = hist[question][group]
+        bucket[decoded] = bucket.get(decoded, 0) + count
+    counted = store.response_counts(survey.id, flt)
+    respondents = {g: counted.get(g, 0) for g in group_ids}
+
+    proposals = _proposal_results(survey, hist, lang)
+    scales: dict[str, dict[str, stats.ScaleSummary]] = {}
+    choices: dict[str, dict[str, tuple[stats.ChoiceSummary, ...]]] = {}
+    rankings: dict[str, tuple[stats.RankingSummary, ...]] = {}
+    numbers: dict[str, NumberSummary] = {}
+    support_keys = {p.support_question.key for p in survey.proposals}
+    text_keys = []
+    for q in survey.questions():
+        per_group = hist.get(q.key, {})
+        if q.type == "scale" and q.key not in support_keys:
+            scales[q.key] = _scale_by_group(survey, q, per_group)
+        elif q.type in ("single_choice", "multiple_choice"):
+            choices[q.key] = _choices(q, per_group, group_ids)
+        elif q.type == "ranking":
+            rankings[q.key] = _ranking(q, per_group)
+        elif q.type == "number":
+            numbers[q.key] = _number(per_group)
+        elif q.type == "text":
+            text_keys.append(q.key)
+    comments = tuple(
+        {
+            "question": key,
+            "proposal": survey.question(key).proposal or "",
+            "group": group,
+            "text": text,
+        }
+        for key, group, text in store.text_answers(survey.id, text_keys, flt)
+    )
+    return Results(
+        survey_id=survey.id,
+        title=survey.title.get(lang),
+        version=survey.version,
+        survey_hash=survey.hash,
+        language=lang,
+        filter=flt,
+        groups={g.id: g.label.get(lang) for g in survey.groups},
+        respondents=respondents,
+        proposals=proposals,
+        scales=scales,
+        choices=choices,
+        rankings=rankings,
+        numbers=numbers,
+        comments=comments,
+        alpha_ordinal=_alpha(survey, hist),
+        consensus_rule=describe_rule(survey.consensus),
+    )
+
+
+def _split_abstain(counts: dict[Any, int]) -> tuple[dict[int, int], int]:
+    valid = {v: c for v, c in counts.items() if v != ABSTAIN}
+    return valid, counts.get(ABSTAIN, 0)
+
+
+def _proposal_results(
+    survey: Survey, hist: dict[str, dict[str, dict[Any, int]]], lang: str
+) -> tuple[ProposalResult, ...]:
+    summaries = []
+    for proposal in survey.proposals:
+        question = proposal.support_question
+        scale = survey.scale(question.scale or "")
+        per_group = hist.get(question.key, {})
+        group_counts = {g: _split_abstain(per_group.get(g, {})) for g in survey.group_ids}
+        summaries.append(
+            (
+                proposal,
+                question,
+                stats.summarise_proposal(group_counts, scale.spec, survey.consensus),
+            )
+        )
+    # Most support first; ties broken by group-balanced support, then by survey order.
+    order = sorted(
+        range(len(summaries)),
+        key=lambda i: (
+            -(summaries[i][2].panel.support or 0.0),
+            -(summaries[i][2].group_balanced_support or 0.0),
+            i,
+        ),
+    )
+    return tuple(
+        ProposalResult(
+            id=summaries[i][0].id,
+            title=summaries[i][0].title.get(lang),
+            question=summaries[i][1].key,
+            rank=rank,
+            stats=summaries[i][2],
+        )
+        for rank, i in enumerate(order, 1)
+    )
+
+
+def _scale_by_group(
+    survey: Survey, q: Question, per_group: dict[str, dict[Any, int]]
+) -> dict[str, stats.ScaleSummary]:
+    spec = survey.scale(q.scale or "").spec
+    panel: dict[Any, int] = defaultdict(int)
+    out = {}
+    for g in survey.group_ids:
+        counts = per_group.get(g, {})
+        for v, c in counts.items():
+            panel[v] += c
+        out[g] = stats.summarise_scale(*_split_abstain(counts), spec)
+    return {"panel": stats.summarise_scale(*_split_abstain(panel), spec), **out}
+
+
+def _choices(
+    q: Question, per_group: dict[str, dict[Any, int]], group_ids: tuple[str, ...]
+) -> dict[str, tuple[stats.ChoiceSummary, ...]]:
+    options = [o.id for o in q.options]
+
+    def summarise(counts: dict[Any, int]) -> tuple[stats.ChoiceSummary, ...]:
+        option_counts: dict[str, int] = defaultdict(int)
+        for value, c in counts.items():
+            for option in value if isinstance(value, tuple) else (value,):
+                option_counts[option] += c
+        return stats.summarise_choice(option_counts, sum(counts.values()), options)
+
+    panel: dict[Any, int] = defaultdict(int)
+    for counts in per_group.values():
+        for v, c in counts.items():
+            panel[v] += c
+    return {"panel": summarise(panel), **{g: summarise(per_group.get(g, {})) for g in group_ids}}
+
+
+def _ranking(q: Question, per_group: dict[str, dict[Any, int]]) -> tuple[stats.RankingSummary, ...]:
+    positions: dict[str, dict[int, int]] = {o.id: {} for o in q.options}
+    for counts in per_group.values():
+        for order, c in counts.items():
+            for position, option in enumerate(order, 1):
+                if option in positions:
+                    positions[option][position] = positions[option].get(position, 0) + c
+    return stats.summarise_ranking(positions, len(q.options))
+
+
+def _number(per_group: dict[str, dict[Any, int]]) -> NumberSummary:
+    counts: dict[float, int] = defaultdict(int)
+    for group_counts in per_group.values():
+        for v, c in group_counts.items():
+            counts[v] += c
+    n = sum(counts.values())
+    if not n:
+        return NumberSummary(0, None, None, None, None, None, None)
+    return NumberSummary(
+        n=n,
+        mean=sum(v * c for v, c in counts.items()) / n,
+        median=stats.weighted_quantile(counts, 0.5),
+        q1=stats.weighted_quantile(counts, 0.25),
+        q3=stats.weighted_quantile(counts, 0.75),
+        min=min(counts),
+        max=max(counts),
+    )
+
+
+def _alpha(survey: Survey, hist: dict[str, dict[str, dict[Any, int]]]) -> float | None:
+    """Krippendorff's ordinal alpha: participants as coders, proposals as units."""
+    units = []
+    for proposal in survey.proposals:
+        counts: dict[int, int] = defaultdict(int)
+        for group_counts in hist.get(proposal.support_question.key, {}).values():
+            for v, c in group_counts.items():
+                if v != ABSTAIN:
+                    counts[v] += c
+        units.append(dict(counts))
+    points = survey.scale(survey.proposals[0].support_question.scale or "").spec.points
+    return stats.krippendorff_alpha(units, "ordinal", order=points)

@@ -1,0 +1,183 @@
+"""``consult results``, ``consult export`` and ``consult simulate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from consult.cli_options import (
+    GroupOpt,
+    IncludeSimulatedOpt,
+    InProgressOpt,
+    JsonOpt,
+    LangOpt,
+    OutputOpt,
+    RoundOpt,
+    SinceOpt,
+    SurveyArg,
+    UntilOpt,
+    response_filter,
+)
+
+
+def results(
+    survey: SurveyArg,
+    group: GroupOpt = None,
+    round: RoundOpt = None,
+    lang: LangOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    include_in_progress: InProgressOpt = False,
+    include_simulated: IncludeSimulatedOpt = False,
+    as_json: JsonOpt = False,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", "-w", help="Refresh live while a session runs (Ctrl-C stops)."),
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.5, help="Seconds between refreshes with --watch.")
+    ] = 2.0,
+) -> None:
+    """Support for each proposal, overall and by stakeholder group, sorted by support."""
+    from consult.aggregation import aggregate
+    from consult.cli import open_store
+    from consult.survey_outline import survey_language
+    from consult.survey_registry import resolve_survey
+
+    flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
+    with open_store() as store:
+        s = resolve_survey(store, survey)
+        language = survey_language(s, lang)
+        _check_groups(s, flt.groups)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    aggregate(store, s, flt, language).to_dict(), ensure_ascii=False, indent=2
+                )
+            )
+            return
+        from rich.console import Console
+
+        from consult.results_view import render_results
+
+        console = Console()
+        if not watch:
+            res = aggregate(store, s, flt, language)
+            console.print(render_results(res, console.width))
+            _hint_simulated(store, s, flt, res.n_respondents)
+            return
+        from rich.live import Live
+
+        with Live(
+            render_results(aggregate(store, s, flt, language), console.width),
+            console=console,
+            screen=False,
+        ) as live:
+            try:
+                while True:
+                    import time
+
+                    time.sleep(interval)
+                    live.update(render_results(aggregate(store, s, flt, language), console.width))
+            except KeyboardInterrupt:
+                pass
+
+
+def _check_groups(survey, groups) -> None:
+    from consult.errors import InputError
+
+    for g in groups:
+        if g not in survey.group_ids:
+            raise InputError(f"--group {g}: unknown group (one of: {', '.join(survey.group_ids)})")
+
+
+def _hint_simulated(store, survey, flt, counted: int) -> None:
+    if flt.include_simulated:
+        return
+    from dataclasses import replace
+
+    with_simulated = sum(
+        store.response_counts(survey.id, replace(flt, include_simulated=True)).values()
+    )
+    if with_simulated > counted:
+        sys.stderr.write(
+            f"{with_simulated - counted} simulated responses left out; "
+            "add --include-simulated to count them.\n"
+        )
+
+
+def export(
+    survey: SurveyArg,
+    what: Annotated[
+        str, typer.Option("--what", help="answers (raw, pseudonymous) or summary.")
+    ] = "answers",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or jsonl.")] = "csv",
+    output: OutputOpt = None,
+    group: GroupOpt = None,
+    round: RoundOpt = None,
+    lang: LangOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    include_in_progress: InProgressOpt = False,
+    include_simulated: IncludeSimulatedOpt = False,
+) -> None:
+    """Export raw answers or the summary as CSV, JSON or JSON lines (to stdout or -o FILE)."""
+    from consult.aggregation import aggregate
+    from consult.cli import open_store
+    from consult.errors import InputError
+    from consult.exports import FORMATS, WHATS, write_export
+    from consult.survey_outline import survey_language
+    from consult.survey_registry import resolve_survey
+
+    if what not in WHATS:
+        raise InputError(f"--what {what}: one of {', '.join(WHATS)}")
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
+    flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
+    with open_store() as store:
+        s = resolve_survey(store, survey)
+        _check_groups(s, flt.groups)
+        res = aggregate(store, s, flt, survey_language(s, lang)) if what == "summary" else None
+        if output is None:
+            write_export(store, s, what, fmt, sys.stdout, flt, res)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            n = write_export(store, s, what, fmt, out, flt, res)
+        sys.stderr.write(f"Wrote {n} records to {output}\n")
+
+
+def simulate(
+    survey: SurveyArg,
+    respondents: Annotated[
+        int, typer.Option("--respondents", "-n", min=1, help="How many respondents.")
+    ],
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for a repeatable simulation.")
+    ] = None,
+    group_mix: Annotated[
+        str | None,
+        typer.Option(
+            "--group-mix", help="Group weights, e.g. science=0.5,diplomacy=0.3,government=0.2."
+        ),
+    ] = None,
+) -> None:
+    """Add plausible synthetic responses, marked simulated, for demos and rehearsals."""
+    from consult.cli import open_store
+    from consult.simulation import parse_group_mix
+    from consult.simulation import simulate as run_simulation
+    from consult.survey_registry import resolve_survey
+
+    with open_store() as store:
+        s = resolve_survey(store, survey)
+        mix = parse_group_mix(group_mix, s.group_ids)
+        summary = run_simulation(store, s, respondents, seed=seed, group_mix=mix)
+    groups = ", ".join(f"{g} {n}" for g, n in summary.by_group.items())
+    typer.echo(
+        f"Simulated {summary.respondents} responses ({groups}), "
+        f"{summary.answers} answers, in {store.path}.\n"
+        "They are left out of results and reports unless you add --include-simulated."
+    )

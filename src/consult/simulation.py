@@ -1,0 +1,213 @@
+"""Plausible synthetic responses, for demos, rehearsals, tests and benchmarks.
+
+Each stakeholder group leans its own way on each proposal, so groups really differ on some of
+them. Simulated participants are marked as such in the store and left out of results unless
+asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from consult.errors import InputError
+from consult.store import Store
+from consult.survey_model import ABSTAIN, Question, Survey
+
+ABSTAIN_RATE = 0.03
+OPTIONAL_ANSWER_RATE = 0.35
+
+_REASONS = {
+    "en": [
+        "The ministries already involved would lose the coordination they have built up.",
+        "It risks splitting diplomacy between two voices abroad.",
+        "There is no budget attached, so it would stay on paper.",
+        "Diplomats, not scientists, should speak for the country abroad.",
+        "This needs a clearer division of roles first.",
+        "Legislation is slow; an agreement between ministries would work sooner.",
+    ],
+    "ko": [
+        "기존 부처 간 조정 체계가 약해질 수 있습니다.",
+        "대외적으로 목소리가 둘로 나뉠 위험이 있습니다.",
+        "예산 없이 선언에 그칠 가능성이 큽니다.",
+        "역할 분담을 먼저 분명히 해야 합니다.",
+    ],
+}
+_COMMENTS = {
+    "en": [
+        "Agree in principle, but the details of governance matter most.",
+        "Researchers need to be involved from the start, not consulted at the end.",
+        "Start with AI and quantum, where the international rules are being written now.",
+        "Make sure this survives changes of administration.",
+        "Private companies hold much of the expertise; bring them in early.",
+        "Link this to the existing bilateral S&T agreements.",
+        "Korea can offer its experience of fast technology development to partner countries.",
+        "A small secretariat with real authority would do more than a new committee.",
+    ],
+    "ko": [
+        "원칙적으로 동의하지만 거버넌스 세부 설계가 가장 중요합니다.",
+        "연구자들이 처음부터 참여해야 합니다.",
+        "국제 규범이 지금 만들어지고 있는 AI와 양자부터 시작해야 합니다.",
+        "정권이 바뀌어도 지속될 수 있어야 합니다.",
+        "민간 기업의 전문성을 초기부터 활용해야 합니다.",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    respondents: int
+    answers: int
+    by_group: dict[str, int]
+    seed: int | None
+
+
+def parse_group_mix(text: str | None, groups: tuple[str, ...]) -> dict[str, float]:
+    """``science=0.5,diplomacy=0.3`` as weights; groups not named get none. Default: equal."""
+    if not text:
+        return {g: 1.0 for g in groups}
+    mix: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, weight = part.partition("=")
+        name = name.strip()
+        if not sep or name not in groups:
+            raise InputError(
+                f"--group-mix: {part.strip()!r} is not GROUP=WEIGHT with a group of the survey "
+                f"({', '.join(groups)})"
+            )
+        try:
+            value = float(weight)
+        except ValueError:
+            raise InputError(
+                f"--group-mix: weight {weight.strip()!r} of {name} is not a number"
+            ) from None
+        if value < 0:
+            raise InputError(f"--group-mix: weight of {name} is negative")
+        mix[name] = value
+    if sum(mix.values()) <= 0:
+        raise InputError("--group-mix: the weights add up to nothing")
+    return mix
+
+
+def leanings(survey: Survey, rng: random.Random) -> dict[tuple[str, str], float]:
+    """Each (proposal, group)'s mean position on its scale, from 0 (oppose) to 1 (support).
+
+    Proposals take turns: one with broad support in every group, one that splits the first two
+    groups sharply (science for, diplomacy against), one with lukewarm support; a little noise
+    on each. So a simulated panel shows consensus, contested and undecided proposals.
+    """
+    out = {}
+    for i, proposal in enumerate(survey.proposals):
+        for j, group in enumerate(survey.group_ids):
+            kind = i % 3
+            if kind == 0:
+                lean = 0.9
+            elif kind == 1:
+                lean = (0.9, 0.3)[j] if j < 2 else 0.6
+            else:
+                lean = 0.62
+            out[(proposal.id, group)] = min(0.97, max(0.03, lean + rng.uniform(-0.05, 0.05)))
+    return out
+
+
+class _Respondent:
+    def __init__(
+        self,
+        survey: Survey,
+        group: str,
+        lang: str,
+        lean: Mapping[tuple[str, str], float],
+        rng: random.Random,
+    ):
+        self.survey, self.group, self.lang, self.lean, self.rng = survey, group, lang, lean, rng
+        self.answers: dict[str, Any] = {}
+
+    def answer(self, q: Question) -> Any:
+        rng = self.rng
+        if q.type == "scale":
+            points = [p.value for p in self.survey.scale(q.scale or "").points]
+            scale = self.survey.scale(q.scale or "")
+            if scale.abstain and rng.random() < ABSTAIN_RATE:
+                return ABSTAIN
+            lean = self.lean.get((q.proposal or "", self.group), 0.6)
+            position = rng.gauss(lean * (len(points) - 1), 0.7)
+            return points[min(len(points) - 1, max(0, round(position)))]
+        if q.type == "single_choice":
+            return rng.choice(q.options).id
+        if q.type == "multiple_choice":
+            lo = q.min_choices or 1
+            hi = q.max_choices or len(q.options)
+            k = rng.randint(min(lo, len(q.options)), min(hi, len(q.options)))
+            return [o.id for o in rng.sample(list(q.options), k)]
+        if q.type == "ranking":
+            return self._ranking(q)
+        if q.type == "number":
+            lo = q.min if q.min is not None else 0
+            hi = q.max if q.max is not None else lo + 100
+            if q.integer:
+                return int(min(hi, max(lo, round(rng.triangular(lo, hi, lo + (hi - lo) * 0.3)))))
+            return round(rng.uniform(lo, hi), 2)
+        bank = _REASONS if q.when is not None else _COMMENTS
+        text = rng.choice(bank.get(self.lang) or bank["en"])
+        return text[: q.max_length] if q.max_length else text
+
+    def _ranking(self, q: Question) -> list[str]:
+        # Rank proposals by this respondent's own support, with some noise.
+        def score(option_id: str) -> float:
+            for key, value in self.answers.items():
+                if key.startswith(option_id + ".") and isinstance(value, int):
+                    return value + self.rng.uniform(-1.5, 1.5)
+            return self.rng.uniform(0, 5)
+
+        return sorted((o.id for o in q.options), key=score, reverse=True)
+
+    def respond(self) -> list[tuple[str, str, float | None]]:
+        rows = []
+        for q in self.survey.questions():
+            if q.when is not None and not q.when.holds(self.answers.get(q.when.question)):
+                continue
+            if not q.required and self.rng.random() > OPTIONAL_ANSWER_RATE:
+                continue
+            value = self.answer(q)
+            self.answers[q.key] = value
+            rows.append((q.key, json.dumps(value, ensure_ascii=False), q.numeric(value)))
+        return rows
+
+
+def simulate(
+    store: Store,
+    survey: Survey,
+    respondents: int,
+    *,
+    seed: int | None = None,
+    group_mix: Mapping[str, float] | None = None,
+) -> SimulationSummary:
+    """Add ``respondents`` simulated, submitted responses to ``survey`` in ``store``."""
+    if respondents < 1:
+        raise InputError("--respondents must be at least 1")
+    from consult.survey_registry import register_survey
+
+    register_survey(store, survey)
+    rng = random.Random(seed)
+    mix = dict(group_mix or {g: 1.0 for g in survey.group_ids})
+    groups = [g for g in survey.group_ids if mix.get(g, 0) > 0]
+    weights = [mix[g] for g in groups]
+    lean = leanings(survey, rng)
+    by_group = dict.fromkeys(survey.group_ids, 0)
+    n_answers = 0
+
+    def generate() -> Iterator[tuple[str, str, list[tuple[str, str, float | None]]]]:
+        nonlocal n_answers
+        for _ in range(respondents):
+            group = rng.choices(groups, weights)[0]
+            lang = rng.choice(survey.languages)
+            rows = _Respondent(survey, group, lang, lean, rng).respond()
+            by_group[group] += 1
+            n_answers += len(rows)
+            yield group, lang, rows
+
+    done = store.insert_simulated(survey.id, survey.hash, generate())
+    return SimulationSummary(respondents=done, answers=n_answers, by_group=by_group, seed=seed)
