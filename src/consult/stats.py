@@ -19,6 +19,7 @@ import operator
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from itertools import combinations
 from statistics import NormalDist
 from typing import Any
@@ -102,6 +103,7 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
 
 
+@lru_cache(maxsize=16)
 def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
@@ -317,7 +319,11 @@ def weighted_quantile(counts: Mapping[int, int], q: float) -> float | None:
     """
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must be in [0, 1], got {q!r}")
-    hist = sorted(_clean_counts(counts).items())
+    return _quantile(sorted(_clean_counts(counts).items()), q)
+
+
+def _quantile(hist: list[tuple[Any, int]], q: float) -> float | None:
+    """Type 7 quantile of a sorted histogram without zero counts."""
     n = sum(c for _, c in hist)
     if n == 0:
         return None
@@ -354,17 +360,21 @@ def tastle_wierman(counts: Mapping[int, int], points: Sequence[int]) -> float | 
     stray = [v for v in hist if v not in on_scale]
     if stray:
         raise ValueError(f"values {sorted(stray)} are not among the points {tuple(points)}")
-    n = sum(hist.values())
+    return _tastle_wierman(sorted(hist.items()), max(points) - min(points))
+
+
+def _tastle_wierman(hist: list[tuple[int, int]], width: float) -> float | None:
+    """Tastle & Wierman on a sorted histogram without zero counts."""
+    n = sum(c for _, c in hist)
     if n == 0:
         return None
     if len(hist) == 1:
         return 1.0
-    width = max(points) - min(points)
-    mu = Fraction(sum(v * c for v, c in hist.items()), n)
+    mu = sum(v * c for v, c in hist) / n
     total = 0.0
-    for v, c in sorted(hist.items()):
+    for v, c in hist:
         # 1 - |v - mu| / d > 0 here: it is 0 only at an extreme when everyone is at the other.
-        total += c / n * math.log2(float(1 - abs(v - mu) / width))
+        total += c / n * math.log2(1.0 - abs(v - mu) / width)
     return min(1.0, max(0.0, 1.0 + total))
 
 
@@ -457,8 +467,9 @@ def summarise_scale(counts: Mapping[int, int], abstained: int, scale: ScaleSpec)
         # n * sum(c v^2) - (sum c v)^2 is an exact integer, so only the last steps round.
         squares = sum(v * v * c for v, c in hist.items())
         sd = math.sqrt((n * squares - total * total) / (n * (n - 1)))
-    q1 = weighted_quantile(hist, 0.25)
-    q3 = weighted_quantile(hist, 0.75)
+    ordered = sorted(hist.items())
+    q1 = _quantile(ordered, 0.25)
+    q3 = _quantile(ordered, 0.75)
     side = None
     if n_sup > n_opp:
         side = "support"
@@ -476,11 +487,11 @@ def summarise_scale(counts: Mapping[int, int], abstained: int, scale: ScaleSpec)
         opposition_ci=wilson_interval(n_opp, n),
         mean=mean,
         sd=sd,
-        median=weighted_quantile(hist, 0.5),
+        median=_quantile(ordered, 0.5),
         q1=q1,
         q3=q3,
         iqr=None if q1 is None or q3 is None else q3 - q1,
-        tastle_wierman=tastle_wierman(hist, scale.points),
+        tastle_wierman=_tastle_wierman(ordered, scale.maximum - scale.minimum),
         percent_agreement=share(max(n_sup, n_opp)),
         agreement_side=side,
         support_count=n_sup,
