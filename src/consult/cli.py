@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from consult import __version__, cli_results, cli_survey
+from consult import __version__, cli_panel, cli_results, cli_run, cli_survey
 from consult.errors import ConsultError, SurveyError
 
 if TYPE_CHECKING:
@@ -31,6 +31,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(cli_survey.app, name="survey")
+app.add_typer(cli_panel.app, name="panel")
+app.command("run")(cli_run.run)
+app.command("status")(cli_run.status)
 app.command("results")(cli_results.results)
 app.command("export")(cli_results.export)
 app.command("simulate")(cli_results.simulate)

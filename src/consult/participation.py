@@ -1,0 +1,69 @@
+"""Participation figures for the facilitator: who is invited, who started, who submitted.
+
+:func:`summarise` is a pure function over :meth:`Store.participation_rows`; it never returns
+access codes or names, only pseudonyms, so its output can be shown on a projector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from consult.store import STATUS_SUBMITTED, Store
+from consult.survey_model import Survey
+
+
+def summarise(
+    rows: Iterable[dict[str, Any]],
+    groups: Sequence[str],
+    *,
+    include_simulated: bool = False,
+) -> dict[str, Any]:
+    """Counts by group and the unfinished participants, from participation rows.
+
+    ``invited`` counts registered participants, ``started`` those with a response (submitted
+    ones included), ``submitted`` those who submitted. Groups of the survey come first, in its
+    order; a group found only in the rows (a survey edited after enrolment) follows.
+    """
+    counts: dict[str, dict[str, int]] = {
+        g: {"invited": 0, "started": 0, "submitted": 0} for g in groups
+    }
+    unfinished = []
+    last_activity = None
+    for row in rows:
+        if row["simulated"] and not include_simulated:
+            continue
+        group = counts.setdefault(row["group_id"], {"invited": 0, "started": 0, "submitted": 0})
+        group["invited"] += 1
+        if row["status"] is not None:
+            group["started"] += 1
+        if row["status"] == STATUS_SUBMITTED:
+            group["submitted"] += 1
+        else:
+            unfinished.append(
+                {
+                    "pseudonym": row["pseudonym"],
+                    "group": row["group_id"],
+                    "status": "in progress" if row["status"] else "not started",
+                    "answered": row["answered"],
+                    "last_activity": row["updated_at"],
+                }
+            )
+        if row["updated_at"] and (last_activity is None or row["updated_at"] > last_activity):
+            last_activity = row["updated_at"]
+    total = {k: sum(c[k] for c in counts.values()) for k in ("invited", "started", "submitted")}
+    return {
+        "groups": [{"group": g, **c} for g, c in counts.items()],
+        "total": total,
+        "not_finished": unfinished,
+        "last_activity": last_activity,
+    }
+
+
+def participation_status(
+    store: Store, survey: Survey, *, round: int = 1, include_simulated: bool = False
+) -> dict[str, Any]:
+    """The status of ``survey`` in ``round``: :func:`summarise` plus the survey and round."""
+    rows = store.participation_rows(survey.id, round)
+    summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
+    return {"survey": survey.id, "round": round, **summary}
