@@ -5,8 +5,8 @@ cost grows with the number of distinct values, not with the number of respondent
 that are undefined for the data at hand (a mean of nothing, an alpha without variation) are
 ``None``, never NaN, so every result serialises to JSON as it is. Shares are floats in [0, 1].
 
-Arithmetic on counts is done with integers or :class:`fractions.Fraction` wherever it is cheap,
-so results are exact up to one final rounding and do not depend on the order of the input.
+Counts are combined with integer or :class:`fractions.Fraction` arithmetic where that is cheap,
+and in a fixed order otherwise, so results do not depend on the order of the input.
 
 See ``docs/statistics.md`` for the definitions written for organisers.
 """
@@ -49,7 +49,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-#: Measures a :class:`Criterion` can test, with how each one maps under :meth:`mirrored`.
+#: Measures a :class:`Criterion` can test: attributes of :class:`ScaleSummary`.
 MEASURES: tuple[str, ...] = (
     "support",
     "opposition",
@@ -316,6 +316,7 @@ def weighted_quantile(counts: Mapping[int, int], q: float) -> float | None:
     """The q-quantile of the data a histogram describes (Hyndman & Fan type 7).
 
     Equal to ``numpy.percentile(data, 100 * q)`` on the expanded data; ``None`` when empty.
+    Values may be any real numbers, not only scale points.
     """
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must be in [0, 1], got {q!r}")
