@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from consult import __version__, cli_panel, cli_results, cli_run, cli_survey
+from consult import __version__, cli_panel, cli_report, cli_results, cli_run, cli_survey
 from consult.errors import ConsultError, SurveyError
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ app.command("status")(cli_run.status)
 app.command("results")(cli_results.results)
 app.command("export")(cli_results.export)
 app.command("simulate")(cli_results.simulate)
+app.command("report")(cli_report.report)
 
 
 @dataclass

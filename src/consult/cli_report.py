@@ -1,0 +1,86 @@
+"""``consult report``: the organisers' Excel report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from consult.cli_options import IncludeSimulatedOpt, LangOpt, OutputOpt, RoundOpt, SurveyArg
+
+
+def report(
+    survey: SurveyArg,
+    output: OutputOpt = None,
+    round: RoundOpt = None,
+    lang: LangOpt = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Add a Raw answers sheet (pseudonymous ids).")
+    ] = False,
+    identify: Annotated[
+        bool,
+        typer.Option(
+            "--identify", help="Show names and organisations in Raw answers (needs --raw)."
+        ),
+    ] = False,
+    include_simulated: IncludeSimulatedOpt = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx)."""
+    from datetime import date
+
+    from consult.cli import open_store
+    from consult.cli_options import response_filter
+    from consult.errors import InputError
+    from consult.survey_outline import survey_language
+    from consult.survey_registry import resolve_survey
+
+    if identify and not raw:
+        raise InputError("--identify needs --raw: names only ever appear in the Raw answers sheet")
+    flt = response_filter(round=round, include_simulated=include_simulated)
+    with open_store() as store:
+        s = resolve_survey(store, survey)
+        language = survey_language(s, lang)
+        path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"
+        if path.suffix.lower() != ".xlsx":
+            raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")
+        if path.exists() and not force:
+            raise InputError(f"{path} already exists; add --force to overwrite it")
+        from consult.report_excel import write_report
+
+        with _progress() as progress:
+            summary = write_report(
+                store, s, path, flt=flt, lang=language, raw=raw, identify=identify,
+                progress=progress,
+            )  # fmt: skip
+    simulated = "simulated responses included" if include_simulated else "simulated left out"
+    typer.echo(
+        f"Wrote {summary.path}: {summary.proposals} proposals, {summary.respondents} responses "
+        f"({simulated}), {len(summary.sheets)} sheets."
+    )
+
+
+class _progress:
+    """A rich progress bar on stderr while the report is written, only when stderr is a TTY."""
+
+    def __enter__(self):  # -> Progress callback or None
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.tasks: dict[str, int] = {}
+        return self.update
+
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self, "bar"):
+            self.bar.stop()
