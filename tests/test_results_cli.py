@@ -1,0 +1,393 @@
+"""``consult simulate``, ``consult results`` and ``consult export`` as a new user runs them.
+
+The real ``consult`` program in a subprocess, in a fresh directory holding a copy of
+``surveys/``, with no CONSULT_DB: the database lands in results/consult.db.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from consult.aggregation import aggregate
+from consult.store import NewParticipant, ResponseFilter, Store
+from consult.survey_loader import load_survey
+from consult.survey_registry import register_survey
+
+ROOT = Path(__file__).resolve().parents[1]
+CONSULT = str(Path(sys.executable).parent / "consult")
+SURVEY = "surveys/st-diplomacy-roundtable.yaml"
+SURVEY_ID = "st-diplomacy-roundtable"
+HOSTILE = ['=HYPERLINK("x")', "+1", "-1", "@A1"]
+NAMES = [("Alice Realname", "Secret Org One"), ("Bob Realname", "Secret Org Two")]
+
+
+def env() -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if k != "CONSULT_DB"}
+    e.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS="160", LINES="50")
+    e.pop("CONSULT_DEBUG", None)
+    return e
+
+
+def consult(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CONSULT, *args], cwd=cwd, env=env(), capture_output=True, text=True, timeout=60
+    )
+
+
+_RUNS: dict[tuple[Path, tuple[str, ...]], subprocess.CompletedProcess[str]] = {}
+
+
+def demo_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``consult`` on the shared demo directory; read-only commands run once per session."""
+    key = (cwd, args)
+    if key not in _RUNS:
+        _RUNS[key] = consult(cwd, *args)
+    return _RUNS[key]
+
+
+def consult_many(cwd: Path, commands: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
+    """Run independent commands side by side: each costs a Python start-up."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda args: demo_run(cwd, *args), commands))
+
+
+def new_user_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "surveys", path / "surveys")
+    return path
+
+
+def add_real_people(db: Path) -> None:
+    """Two real participants with names, one of whom writes formula-like comments."""
+    survey = load_survey(ROOT / SURVEY)
+    with Store.open(db) as store:
+        register_survey(store, survey)
+        people = store.add_participants(
+            SURVEY_ID, [NewParticipant("science", n, o) for n, o in NAMES]
+        )
+        for person, comments in zip(people, (HOSTILE, ["plain words"]), strict=True):
+            response = store.start_response(person.id, survey.hash)
+            store.save_answer(response, "ministry-led.support", 5, 5.0)
+            for proposal, text in zip(survey.proposals, comments, strict=False):
+                store.save_answer(response, f"{proposal.id}.comment", text, None)
+            store.submit_response(response.id)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new user's directory after ``consult simulate``, plus two real participants."""
+    cwd = new_user_dir(tmp_path_factory.mktemp("demo"))
+    run = consult(cwd, "simulate", SURVEY, "--respondents", "40", "--seed", "3")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Simulated 40 responses (science ")
+    assert "in results/consult.db" in run.stdout
+    assert "--include-simulated" in run.stdout
+    add_real_people(cwd / "results" / "consult.db")
+    return cwd
+
+
+def db_rows(cwd: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(cwd / "results" / "consult.db")
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def secrets_of(cwd: Path) -> list[str]:
+    rows = db_rows(cwd, "SELECT code, name, organisation FROM participants")
+    return [v for row in rows for v in row if v]
+
+
+def assert_no_secrets(cwd: Path, text: str) -> None:
+    for secret in secrets_of(cwd):
+        assert not re.search(rf"\b{re.escape(secret)}\b", text), secret
+
+
+def assert_one_line_error(run: subprocess.CompletedProcess[str], message: str) -> None:
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert run.stderr == f"Error: {message}\n"
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+def test_simulate_stores_marked_rows(demo: Path) -> None:
+    assert db_rows(demo, "SELECT simulated, count(*) FROM participants GROUP BY 1") == [
+        (0, 2),
+        (1, 40),
+    ]
+    statuses = db_rows(
+        demo,
+        "SELECT p.simulated, r.status, count(*) FROM responses r "
+        "JOIN participants p ON p.id = r.participant_id GROUP BY 1, 2",
+    )
+    assert statuses == [(0, "submitted", 2), (1, "submitted", 40)]
+    assert db_rows(demo, "SELECT DISTINCT mode FROM sessions") == [("simulate",)]
+
+
+# --------------------------------------------------------------------------- results
+
+
+def test_results_leaves_simulated_out_with_a_hint(demo: Path) -> None:
+    run = demo_run(demo, "results", SURVEY)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "40 simulated responses left out; add --include-simulated to count them.\n"
+    assert "2 responses (" in run.stdout
+    assert "Led by specialised S&T ministries" in run.stdout
+
+
+def test_results_including_simulated(demo: Path) -> None:
+    run = demo_run(demo, "results", SURVEY, "--include-simulated")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    out = run.stdout
+    assert "42 responses (" in out and "simulated responses included" in out
+    survey = load_survey(ROOT / SURVEY)
+    for p in survey.proposals:
+        assert p.title.get("en")[:20] in out
+    with Store.open(demo / "results" / "consult.db") as store:
+        res = aggregate(store, survey, ResponseFilter(include_simulated=True))
+    rows = [line for line in out.splitlines() if re.match(r"^│\s*\d+\s*│", line)]
+    assert len(rows) == len(survey.proposals)
+    for p, row in zip(res.proposals, rows, strict=True):
+        assert row.split("│")[1].strip() == str(p.rank)
+        assert ("✔ for" in row) == (p.stats.consensus == "for")
+        assert ("⚡" in row) == p.stats.contested
+    assert any(p.stats.consensus == "for" for p in res.proposals)
+    assert any(p.stats.contested for p in res.proposals)
+
+
+def test_results_in_korean(demo: Path) -> None:
+    run = demo_run(demo, "results", SURVEY, "--include-simulated", "--lang", "ko")
+    assert run.returncode == 0, run.stderr
+    assert "과학기술외교 정책 라운드테이블" in run.stdout
+    assert "과학기술 전문 부처 주도" in run.stdout
+    assert "외교·정책 전문가" in run.stdout
+
+
+def test_results_json_equals_the_library(demo: Path) -> None:
+    run = demo_run(demo, "results", SURVEY, "--json", "--include-simulated")
+    assert run.returncode == 0, run.stderr
+    survey = load_survey(ROOT / SURVEY)
+    with Store.open(demo / "results" / "consult.db") as store:
+        expected = aggregate(store, survey, ResponseFilter(include_simulated=True)).to_dict()
+    assert json.loads(run.stdout) == json.loads(json.dumps(expected))
+
+
+def test_results_by_stored_id(demo: Path) -> None:
+    by_file = demo_run(demo, "results", SURVEY, "--json")
+    by_id = demo_run(demo, "results", SURVEY_ID, "--json")
+    assert by_id.returncode == 0, by_id.stderr
+    assert json.loads(by_id.stdout) == json.loads(by_file.stdout)
+    assert json.loads(by_id.stdout)["respondents"]["total"] == 2
+
+
+def test_results_group_and_round_filters(demo: Path) -> None:
+    run = consult(
+        demo, "results", SURVEY_ID, "--json", "--include-simulated", "-g", "science", "-r", "1"
+    )
+    data = json.loads(run.stdout)
+    assert data["filter"]["groups"] == ["science"] and data["filter"]["round"] == 1
+    assert data["respondents"]["diplomacy"] == 0 and data["respondents"]["science"] > 2
+    table = demo_run(demo, "results", SURVEY_ID, "-g", "science", "-g", "diplomacy")
+    assert table.returncode == 0 and "groups: science, diplomacy" in table.stdout
+
+
+def test_results_in_a_narrow_terminal(demo: Path) -> None:
+    run = subprocess.run(
+        [CONSULT, "results", SURVEY_ID, "--include-simulated"],
+        cwd=demo,
+        env={**env(), "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert all(len(line) <= 100 for line in run.stdout.splitlines())
+    assert "science = Science and technology" in run.stdout
+
+
+# --------------------------------------------------------------------------- export
+
+
+def answers_in_db(cwd: Path, include_simulated: bool) -> int:
+    sql = (
+        "SELECT count(*) FROM answers a JOIN responses r ON r.id = a.response_id "
+        "JOIN participants p ON p.id = r.participant_id WHERE r.status = 'submitted'"
+    )
+    if not include_simulated:
+        sql += " AND p.simulated = 0"
+    return db_rows(cwd, sql)[0][0]
+
+
+@pytest.mark.parametrize("include_simulated", [False, True])
+def test_export_answers_all_formats(demo: Path, include_simulated: bool) -> None:
+    flag = ["--include-simulated"] if include_simulated else []
+    expected = answers_in_db(demo, include_simulated)
+    pseudonyms = {p for (p,) in db_rows(demo, "SELECT pseudonym FROM participants")}
+    formats = ("csv", "json", "jsonl")
+    runs = consult_many(demo, [["export", SURVEY, "--format", fmt, *flag] for fmt in formats])
+    outputs = {}
+    for fmt, run in zip(formats, runs, strict=True):
+        assert run.returncode == 0, run.stderr
+        assert_no_secrets(demo, run.stdout)
+        outputs[fmt] = run.stdout
+    rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    as_json = json.loads(outputs["json"])
+    lines = [json.loads(line) for line in outputs["jsonl"].splitlines()]
+    assert len(rows) == len(as_json) == len(lines) == expected
+    assert as_json == lines
+    assert {r["participant"] for r in rows} <= pseudonyms
+    assert set(rows[0]) == {
+        "participant", "group", "round", "status", "simulated", "proposal", "question",
+        "value", "numeric", "answered_at",
+    }  # fmt: skip
+    assert {r["simulated"] for r in lines} == ({False, True} if include_simulated else {False})
+
+
+def test_export_summary_all_formats(demo: Path) -> None:
+    survey = load_survey(ROOT / SURVEY)
+    summary = ["export", SURVEY, "--what", "summary"]
+    csv_run, jsonl, as_json = consult_many(
+        demo,
+        [
+            [*summary, "--include-simulated"],
+            [*summary, "-f", "jsonl", "--include-simulated"],
+            [*summary, "-f", "json", "-l", "ko"],
+        ],
+    )
+    for run in (csv_run, jsonl, as_json):
+        assert run.returncode == 0, run.stderr
+        assert_no_secrets(demo, run.stdout)
+    rows = list(csv.DictReader(io.StringIO(csv_run.stdout)))
+    per_proposal = 1 + len(survey.groups)  # the panel, then each group
+    assert len(rows) == len(survey.proposals) * per_proposal
+    assert rows[0]["rank"] == "1" and rows[0]["group"] == "panel"
+    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [r["proposal"] for r in records] == [r["proposal"] for r in rows]
+    assert records[0]["n_valid"] == int(rows[0]["n_valid"])
+    data = json.loads(as_json.stdout)
+    with Store.open(demo / "results" / "consult.db") as store:
+        expected = aggregate(store, survey, ResponseFilter(), "ko").to_dict()
+    assert data == json.loads(json.dumps(expected))
+
+
+def test_export_to_a_file(demo: Path) -> None:
+    run = demo_run(demo, "export", SURVEY, "-f", "jsonl", "-o", "out/answers.jsonl")
+    assert run.returncode == 0, run.stderr
+    expected = answers_in_db(demo, False)
+    assert run.stdout == ""
+    assert run.stderr == f"Wrote {expected} records to out/answers.jsonl\n"
+    assert len((demo / "out" / "answers.jsonl").read_text().splitlines()) == expected
+
+
+def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> None:
+    run = demo_run(demo, "export", SURVEY, "--format", "csv")
+    values = [r["value"] for r in csv.DictReader(io.StringIO(run.stdout))]
+    for text in HOSTILE:
+        assert "'" + text in values
+        assert text not in values
+    jsonl = demo_run(demo, "export", SURVEY, "--format", "jsonl")
+    json_values = [json.loads(line)["value"] for line in jsonl.stdout.splitlines()]
+    for text in HOSTILE:
+        assert text in json_values
+    results = json.loads(demo_run(demo, "results", SURVEY, "--json").stdout)
+    assert {c["text"] for c in results["comments"]} >= set(HOSTILE)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+BAD_INPUT = [
+    (
+        ["results", SURVEY, "--group", "nope"],
+        "--group nope: unknown group (one of: science, diplomacy, government)",
+    ),
+    (
+        ["export", SURVEY, "--group", "nope"],
+        "--group nope: unknown group (one of: science, diplomacy, government)",
+    ),
+    (["export", SURVEY, "--format", "xml"], "--format xml: one of csv, json, jsonl"),
+    (["export", SURVEY, "--what", "everything"], "--what everything: one of answers, summary"),
+    (
+        ["results", SURVEY, "--since", "2026-13-01"],
+        "--since 2026-13-01: expected a date such as 2026-07-01",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "science=lots"],
+        "--group-mix: weight 'lots' of science is not a number",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "pirates=1"],
+        "--group-mix: 'pirates=1' is not GROUP=WEIGHT with a group of the survey "
+        "(science, diplomacy, government)",
+    ),
+    (
+        ["results", "no-such-survey"],
+        "no-such-survey: no such survey file, and no survey with that id in results/consult.db",
+    ),
+    (["results", SURVEY, "--lang", "fr"], "--lang fr: the survey is in en, ko"),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_input_runs(demo: Path) -> dict[int, subprocess.CompletedProcess[str]]:
+    before = db_rows(demo, "SELECT count(*) FROM participants")
+    runs = consult_many(demo, [args for args, _ in BAD_INPUT])
+    assert db_rows(demo, "SELECT count(*) FROM participants") == before  # nothing written
+    return dict(enumerate(runs))
+
+
+@pytest.mark.parametrize(
+    "case", range(len(BAD_INPUT)), ids=[" ".join(a[:1] + a[2:]) for a, _ in BAD_INPUT]
+)
+def test_bad_input_is_one_line_and_exit_2(bad_input_runs, case: int) -> None:
+    assert_one_line_error(bad_input_runs[case], BAD_INPUT[case][1])
+
+
+# --------------------------------------------------------------------------- --watch
+
+
+@pytest.mark.pty
+def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    from consult.simulation import simulate
+
+    cwd = new_user_dir(tmp_path / "watch")
+    assert consult(cwd, "simulate", SURVEY, "-n", "10", "--seed", "1").returncode == 0
+    child = pexpect.spawn(
+        CONSULT,
+        ["results", SURVEY_ID, "--include-simulated", "--watch", "--interval", "0.5"],
+        cwd=str(cwd),
+        env=env(),
+        encoding="utf-8",
+        dimensions=(50, 160),
+        timeout=15,
+    )
+    try:
+        child.expect("10 responses")
+        child.expect("Led by specialised")
+        with Store.open(cwd / "results" / "consult.db") as store:
+            simulate(store, load_survey(cwd / SURVEY), 5, seed=2)
+        child.expect("15 responses")
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before
+    assert "Traceback" not in (child.before or "")
+    assert "Interrupted" not in (child.before or "")
