@@ -114,6 +114,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             INSERT INTO answer_history (response_id, question, value, changed_at)
             VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
         END""",
+        # A response's last activity follows its answers, in the same statement.
+        """CREATE TRIGGER answers_insert_touch AFTER INSERT ON answers
+        WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
+            UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
+        END""",
+        """CREATE TRIGGER answers_update_touch AFTER UPDATE OF value ON answers
+        WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
+            UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
+        END""",
         """CREATE TRIGGER answers_delete_history AFTER DELETE ON answers BEGIN
             INSERT INTO answer_history (response_id, question, value, changed_at)
             VALUES (OLD.response_id, OLD.question, NULL,
@@ -267,7 +276,9 @@ class Store:
         if app_id == 0 and tables == 0:
             return  # a new, empty database
         if app_id != APPLICATION_ID:
-            raise StoreError(f"{path}: not a consult database (it holds other data); nothing was changed")
+            raise StoreError(
+                f"{path}: not a consult database (it holds other data); nothing was changed"
+            )
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{path}: written by a newer consult (schema {version}; this one knows up to "
@@ -333,12 +344,22 @@ class Store:
 
     # --- surveys ------------------------------------------------------------------------
 
-    def save_survey(self, survey_id: str, hash: str, version: str, title: str, definition: dict, path: str = "") -> bool:
+    def save_survey(
+        self, survey_id: str, hash: str, version: str, title: str, definition: dict, path: str = ""
+    ) -> bool:
         """Record a survey definition; returns whether it was new. Same hash, same definition."""
         cursor = self.conn.execute(
             "INSERT INTO surveys (hash, survey_id, version, title, definition, path, loaded_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-            (hash, survey_id, version, title, json.dumps(definition, ensure_ascii=False), path, now()),
+            (
+                hash,
+                survey_id,
+                version,
+                title,
+                json.dumps(definition, ensure_ascii=False),
+                path,
+                now(),
+            ),
         )
         return cursor.rowcount == 1
 
@@ -358,7 +379,9 @@ class Store:
 
     # --- participants ---------------------------------------------------------------------
 
-    def add_participants(self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False) -> list[Participant]:
+    def add_participants(
+        self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False
+    ) -> list[Participant]:
         """Register participants, all or nothing, each with a fresh access code and pseudonym."""
         created = now()
         ids = []
@@ -367,7 +390,9 @@ class Store:
                 ids.append(self._insert_participant(survey_id, person, simulated, created))
         return [self.participant(i) for i in ids]
 
-    def _insert_participant(self, survey_id: str, person: NewParticipant, simulated: bool, created: str) -> int:
+    def _insert_participant(
+        self, survey_id: str, person: NewParticipant, simulated: bool, created: str
+    ) -> int:
         # Codes and pseudonyms are random; a clash (rare) is retried rather than checked for first.
         for _ in range(100):
             code = _random_code(CODE_LENGTH)
@@ -376,8 +401,17 @@ class Store:
                 cursor = self.conn.execute(
                     "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, organisation, "
                     "language, simulated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (survey_id, pseudonym, code, person.group_id, person.name, person.organisation,
-                     person.language, int(simulated), created),
+                    (
+                        survey_id,
+                        pseudonym,
+                        code,
+                        person.group_id,
+                        person.name,
+                        person.organisation,
+                        person.language,
+                        int(simulated),
+                        created,
+                    ),
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
@@ -394,7 +428,8 @@ class Store:
 
     def participant_by_code(self, survey_id: str, code: str) -> Participant | None:
         rows = self._rows(
-            "SELECT * FROM participants WHERE code = ? AND survey_id = ?", (normalise_code(code), survey_id)
+            "SELECT * FROM participants WHERE code = ? AND survey_id = ?",
+            (normalise_code(code), survey_id),
         )
         return _participant(rows[0]) if rows else None
 
@@ -405,7 +440,9 @@ class Store:
         return [_participant(r) for r in self._rows(sql + " ORDER BY id", (survey_id,))]
 
     def set_participant_language(self, participant_id: int, language: str) -> None:
-        self.conn.execute("UPDATE participants SET language = ? WHERE id = ?", (language, participant_id))
+        self.conn.execute(
+            "UPDATE participants SET language = ? WHERE id = ?", (language, participant_id)
+        )
 
     # --- aggregation and export -----------------------------------------------------------
 
@@ -485,7 +522,7 @@ class Store:
             params,
         )
         # Not ``yield from``: that would close the cursor even after the connection has gone.
-        for row in cursor:
+        for row in cursor:  # noqa: UP028
             yield row
 
     def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
@@ -517,7 +554,9 @@ class Store:
             ).lastrowid
             taken_codes = {c for (c,) in self.conn.execute("SELECT code FROM participants")}
             taken_names = {p for (p,) in self.conn.execute("SELECT pseudonym FROM participants")}
-            next_id = self.conn.execute("SELECT coalesce(max(id), 0) FROM participants").fetchone()[0]
+            next_id = self.conn.execute("SELECT coalesce(max(id), 0) FROM participants").fetchone()[
+                0
+            ]
             next_rid = self.conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
             people: list[tuple[Any, ...]] = []
             responses: list[tuple[Any, ...]] = []
@@ -593,7 +632,10 @@ class Store:
     # --- responses ----------------------------------------------------------------------
 
     def response(self, participant_id: int, round: int = 1) -> Response | None:
-        rows = self._rows(_RESPONSE_SELECT + " WHERE r.participant_id = ? AND r.round = ?", (participant_id, round))
+        rows = self._rows(
+            _RESPONSE_SELECT + " WHERE r.participant_id = ? AND r.round = ?",
+            (participant_id, round),
+        )
         return _response(rows[0]) if rows else None
 
     def response_by_id(self, response_id: int) -> Response:
@@ -602,8 +644,15 @@ class Store:
             raise StoreError(f"no response with id {response_id}")
         return _response(rows[0])
 
-    def start_response(self, participant_id: int, survey_hash: str, round: int = 1, *,
-                       session_id: int | None = None, language: str | None = None) -> Response:
+    def start_response(
+        self,
+        participant_id: int,
+        survey_hash: str,
+        round: int = 1,
+        *,
+        session_id: int | None = None,
+        language: str | None = None,
+    ) -> Response:
         """The participant's response in ``round``, created in progress if there is none yet."""
         stamp = now()
         self.conn.execute(
@@ -634,27 +683,40 @@ class Store:
 
     # --- answers ------------------------------------------------------------------------
 
-    def save_answer(self, response: Response, question: str, value: Any, numeric: float | None) -> None:
-        """Store one answer and commit it at once. A changed answer keeps its old value in the history."""
-        stamp = now()
-        encoded = json.dumps(value, ensure_ascii=False)
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO answers (response_id, question, group_id, value, numeric, answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, question) DO UPDATE SET "
-                "value = excluded.value, numeric = excluded.numeric, answered_at = excluded.answered_at "
-                "WHERE value IS NOT excluded.value",
-                (response.id, question, response.group_id, encoded, numeric, stamp),
-            )
-            self.conn.execute("UPDATE responses SET updated_at = ? WHERE id = ?", (stamp, response.id))
+    def save_answer(
+        self, response: Response, question: str, value: Any, numeric: float | None
+    ) -> None:
+        """Store one answer and commit it at once. A changed answer keeps its old value in the history.
+
+        One statement, so one implicit transaction: triggers add the history row and move the
+        response's last activity, and a killed process leaves either all of it or none.
+        """
+        self.conn.execute(
+            "INSERT INTO answers (response_id, question, group_id, value, numeric, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, question) DO UPDATE SET "
+            "value = excluded.value, numeric = excluded.numeric, answered_at = excluded.answered_at "
+            "WHERE value IS NOT excluded.value",
+            (
+                response.id,
+                question,
+                response.group_id,
+                json.dumps(value, ensure_ascii=False),
+                numeric,
+                now(),
+            ),
+        )
 
     def clear_answer(self, response: Response, question: str) -> None:
         """Remove an answer that no longer applies (its condition stopped holding); the history keeps it."""
-        self.conn.execute("DELETE FROM answers WHERE response_id = ? AND question = ?", (response.id, question))
+        self.conn.execute(
+            "DELETE FROM answers WHERE response_id = ? AND question = ?", (response.id, question)
+        )
 
     def answers(self, response_id: int) -> dict[str, Any]:
         """The current answers of a response: question key -> value."""
-        cursor = self.conn.execute("SELECT question, value FROM answers WHERE response_id = ?", (response_id,))
+        cursor = self.conn.execute(
+            "SELECT question, value FROM answers WHERE response_id = ?", (response_id,)
+        )
         return {q: json.loads(v) for q, v in cursor}
 
     def answer_history(self, response_id: int, question: str | None = None) -> list[dict[str, Any]]:
@@ -699,4 +761,3 @@ def _participant(row: dict[str, Any]) -> Participant:
 
 def _response(row: dict[str, Any]) -> Response:
     return Response(**row)
-
