@@ -1,0 +1,331 @@
+"""The Excel report: every figure read back against aggregate(), charts, tables, safety, CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from consult.aggregation import aggregate
+from consult.errors import InputError
+from consult.report_excel import LABELS, write_report
+from consult.simulation import simulate
+from consult.store import NewParticipant, ResponseFilter, Store
+from consult.survey_loader import load_survey
+from consult.survey_registry import register_survey
+
+ROOT = Path(__file__).resolve().parents[1]
+SURVEY = ROOT / "surveys" / "st-diplomacy-roundtable.yaml"
+CONSULT = Path(sys.executable).with_name("consult")
+
+#: Comments a hostile participant might type; each must stay literal text.
+HOSTILE = {
+    "ministry-led.comment": '=HYPERLINK("http://x","click")',
+    "public-private-networks.comment": "+cmd|' /C calc'!A0",
+    "legal-foundation.comment": "@SUM(1+1)",
+    "inter-ministerial-strategy.comment": "-1+1",
+    "global-agendas.comment": "\tleading tab",
+    "international-leadership.comment": "\rleading carriage return",
+    "final_comment": "bell\x07 and escape\x1b[2J removed",
+}
+SECRET_NAME = "Dr Secret Name"
+FLT = ResponseFilter(include_simulated=True)
+
+
+def fill_store(path: Path):
+    """A database with 40 simulated responses and one real, hostile one."""
+    survey = load_survey(SURVEY)
+    store = Store.open(path)
+    register_survey(store, survey)
+    simulate(store, survey, 40, seed=1)
+    [person] = store.add_participants(
+        survey.id, [NewParticipant("science", name=SECRET_NAME, organisation="Secret Org")]
+    )
+    response = store.start_response(person.id, survey.hash)
+    store.save_answer(response, "ministry-led.support", 2, 2.0)
+    for key, text in HOSTILE.items():
+        store.save_answer(response, key, text, None)
+    store.submit_response(response.id)
+    return store, survey
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    store, survey = fill_store(tmp / "t.db")
+    path = tmp / "report.xlsx"
+    calls = []
+    summary = write_report(
+        store,
+        survey,
+        path,
+        flt=FLT,
+        lang="en",
+        raw=True,
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    results = aggregate(store, survey, FLT, "en")
+    wb = openpyxl.load_workbook(path)
+    yield {
+        "store": store,
+        "survey": survey,
+        "path": path,
+        "summary": summary,
+        "results": results,
+        "wb": wb,
+        "calls": calls,
+        "tmp": tmp,
+    }
+    store.close()
+
+
+def table_rows(ws, table_name):
+    """The rows of a native table as dicts keyed by its column names."""
+    table = ws.tables[table_name]
+    cells = ws[table.ref]
+    header = [c.value for c in cells[0]]
+    assert header == [c.name for c in table.tableColumns]
+    return [dict(zip(header, (c.value for c in row), strict=True)) for row in cells[1:]]
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return a == pytest.approx(b, abs=1e-12)
+
+
+def test_sheets_and_summary(built):
+    wb = built["wb"]
+    en = LABELS["en"]
+    assert wb.sheetnames == [
+        en["sheet.summary"],
+        en["sheet.by_group"],
+        en["sheet.detail"],
+        en["sheet.rankings"],
+        en["sheet.comments"],
+        en["sheet.participation"],
+        en["sheet.method"],
+        en["sheet.raw"],
+        en["sheet.chart_data"],
+    ]
+    assert built["summary"].respondents == 41
+    assert built["summary"].raw_answers > 400
+
+
+def test_summary_figures_match_aggregate(built):
+    res = built["results"]
+    ws = built["wb"]["Summary"]
+    rows = table_rows(ws, "Summary")
+    assert len(rows) == len(res.proposals)
+    labels = LABELS["en"]
+    for row, p in zip(rows, res.proposals, strict=True):
+        st = p.stats
+        assert row["Rank"] == p.rank
+        assert row["Proposal"] == p.title
+        assert row["n"] == st.panel.n_valid
+        assert close(row["Support"], st.panel.support)
+        assert close(row["Neutral"], st.panel.neutral)
+        assert close(row["Opposition"], st.panel.opposition)
+        assert close(row["Support 95% CI low"], st.panel.support_ci[0])
+        assert close(row["Support 95% CI high"], st.panel.support_ci[1])
+        assert close(row["Median"], st.panel.median)
+        assert close(row["IQR"], st.panel.iqr)
+        assert row["Consensus"] == labels[f"consensus.{st.consensus}"]
+        assert close(row["Balanced support (groups equal)"], st.group_balanced_support)
+        for g, label in res.groups.items():
+            assert close(row[f"Support: {label}"], st.groups[g].support)
+        assert close(row["Largest gap between groups"], abs(st.max_divergence.difference))
+        assert row["Contested"] == (labels["contested_mark"] if st.contested else labels["no"])
+    # Formats a reader sees: percentages as percentages.
+    assert ws["D5"].number_format == "0%"
+    assert ws.freeze_panes == "C5"
+    assert any(r.stats.contested for r in res.proposals)
+
+
+def test_by_group_figures_match_aggregate(built):
+    res = built["results"]
+    ws = built["wb"]["By group"]
+    rows = table_rows(ws, "ByGroup")
+    for row, p in zip(rows, res.proposals, strict=True):
+        assert row["Proposal"] == p.title
+        assert close(row["All respondents"], p.stats.panel.support)
+        assert row["n"] == p.stats.panel.n_valid
+        for g, label in res.groups.items():
+            assert close(row[label], p.stats.groups[g].support)
+            assert row[f"n: {label}"] == p.stats.groups[g].n_valid
+
+
+def _ref(series_ref) -> str:
+    return series_ref.numRef.f if series_ref.numRef is not None else series_ref.strRef.f
+
+
+def test_charts_point_at_the_right_ranges(built):
+    wb = built["wb"]
+    res = built["results"]
+    n = len(res.proposals)
+    [chart] = wb["Summary"]._charts
+    assert chart.type == "bar" and chart.grouping == "stacked"
+    assert chart.x_axis.delete is False and chart.y_axis.delete is False
+    refs = [_ref(s.val) for s in chart.series]
+    last = 2 + n
+    assert refs == [f"'Chart data'!${c}$3:${c}${last}" for c in "BCD"]
+    assert _ref(chart.series[0].cat) == f"'Chart data'!$A$3:$A${last}"
+    data = wb["Chart data"]
+    for i, p in enumerate(reversed(res.proposals)):
+        r = 3 + i
+        assert data[f"A{r}"].value == p.title
+        assert close(data[f"B{r}"].value, -p.stats.panel.opposition)
+        assert close(data[f"C{r}"].value, p.stats.panel.support)
+        assert close(data[f"D{r}"].value, p.stats.panel.neutral)
+    [by_group] = wb["By group"]._charts
+    assert by_group.grouping == "clustered"
+    groups = list(res.groups)
+    assert [_ref(s.val) for s in by_group.series] == [
+        f"'By group'!${openpyxl.utils.get_column_letter(5 + 2 * k)}$5:"
+        f"${openpyxl.utils.get_column_letter(5 + 2 * k)}${4 + n}"
+        for k in range(len(groups))
+    ]
+    assert len(wb["Proposal detail"]._charts) == n
+    # Print setup: the Summary table and chart on one page width.
+    ws = wb["Summary"]
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_area
+
+
+def test_proposal_detail_distribution(built):
+    res = built["results"]
+    ws = built["wb"]["Proposal detail"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    top = res.proposals[0]
+    start = next(i for i, row in enumerate(values) if row[0] == f"1. {top.title}")
+    header = values[start + 2]
+    assert header[:3] == ["Group", "n", "Abstained"]
+    science = values[start + 3]
+    s = top.stats.groups["science"]
+    assert science[1] == s.n_valid and science[2] == s.n_abstained
+    for k, (_, count) in enumerate(s.distribution):
+        assert close(science[3 + k], count / s.n_valid)
+
+
+def test_rankings_and_participation(built):
+    res = built["results"]
+    wb = built["wb"]
+    [summaries] = res.rankings.values()
+    rows = [[c.value for c in row] for row in wb["Rankings"].iter_rows()]
+    body = [r for r in rows if r[1] is not None and isinstance(r[1], int)]
+    assert [r[3] for r in body] == [s.borda for s in summaries]
+    assert [r[2] for r in body] == pytest.approx([s.mean_rank for s in summaries])
+    part = [[c.value for c in row] for row in wb["Participation"].iter_rows()]
+    total = next(r for r in part if r[0] == "Total")
+    assert total[1:4] == [41, 41, 41]
+    assert total[4] == 1
+
+
+def test_hostile_comments_stay_literal_text(built):
+    ws = built["wb"]["Comments"]
+    cells = {c.value: c for row in ws.iter_rows(min_row=3) for c in row if c.column == 4}
+    for key, typed in HOSTILE.items():
+        if key == "final_comment":
+            assert "bell and escape[2J removed" in cells
+            continue
+        cell = cells[typed]
+        assert cell.data_type == "s", typed
+        assert cell.quotePrefix, typed
+    # Nothing anywhere in the workbook became a formula.
+    for ws in built["wb"].worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate)
+
+
+def test_raw_answers_are_pseudonymous_unless_identified(built, tmp_path):
+    wb = built["wb"]
+    raw = [[c.value for c in row] for row in wb["Raw answers"].iter_rows()]
+    assert raw[0][0] == "Participant (pseudonym)"
+    flat = {v for row in raw for v in row}
+    assert SECRET_NAME not in flat
+    assert all(str(r[0]).startswith("P-") for r in raw[1:])
+    assert len(raw) - 1 == built["summary"].raw_answers
+    path = tmp_path / "named.xlsx"
+    write_report(built["store"], built["survey"], path, flt=FLT, lang="en", raw=True, identify=True)
+    named = openpyxl.load_workbook(path, read_only=True)
+    names = {r[1] for r in named["Raw answers"].iter_rows(values_only=True)}
+    assert SECRET_NAME in names
+    for sheet in ("Summary", "Comments", "Method"):
+        assert SECRET_NAME not in {v for r in named[sheet].iter_rows(values_only=True) for v in r}
+
+
+def test_method_sheet_and_simulated_left_out(built, tmp_path):
+    method = {r[0]: r[1] for r in built["wb"]["Method"].iter_rows(values_only=True) if r[0]}
+    assert method["Survey id"] == "st-diplomacy-roundtable"
+    assert method["Definition hash (SHA-256)"] == built["survey"].hash
+    assert method["Simulated responses"].startswith("Included (40 ")
+    assert "type 7" in method["Quantile definition (median, IQR)"]
+    path = tmp_path / "real-only.xlsx"
+    summary = write_report(built["store"], built["survey"], path, flt=ResponseFilter(), lang="en")
+    assert summary.respondents == 1
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert "Raw answers" not in wb.sheetnames
+    method = {r[0]: r[1] for r in wb["Method"].iter_rows(values_only=True) if len(r) > 1}
+    assert method["Simulated responses"].startswith("Left out (40 ")
+
+
+def test_korean_labels(built, tmp_path):
+    path = tmp_path / "ko.xlsx"
+    write_report(built["store"], built["survey"], path, flt=FLT, lang="ko")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb.sheetnames[0] == "요약"
+    first = next(wb["요약"].iter_rows(values_only=True))
+    assert first[0] == "과학기술외교 정책 라운드테이블"
+
+
+def test_bad_input(built, tmp_path):
+    with pytest.raises(InputError, match="--identify needs --raw"):
+        write_report(built["store"], built["survey"], tmp_path / "x.xlsx", flt=FLT, lang="en",
+                     identify=True)  # fmt: skip
+    with pytest.raises(InputError, match="--lang fr: the survey is in en, ko"):
+        write_report(built["store"], built["survey"], tmp_path / "x.xlsx", flt=FLT, lang="fr")
+
+
+def test_progress_is_reported(built):
+    stages = {stage for stage, _, _ in built["calls"]}
+    assert {"Computing results", "Writing comments", "Writing raw answers"} <= stages
+    done = [(d, t) for s, d, t in built["calls"] if s == "Writing raw answers"][-1]
+    assert done[0] == done[1] == built["summary"].raw_answers
+
+
+# --------------------------------------------------------------------------- as a new user
+
+
+def run(args, cwd):
+    env = {**os.environ, "CONSULT_DB": str(cwd / "consult.db")}
+    return subprocess.run(
+        [str(CONSULT), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_cli_as_a_new_user(tmp_path):
+    shutil.copytree(ROOT / "surveys", tmp_path / "surveys")
+    survey = "surveys/st-diplomacy-roundtable.yaml"
+    assert run(["simulate", survey, "--respondents", "40"], tmp_path).returncode == 0
+    done = run(["report", survey, "--include-simulated"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    path = Path("results") / f"st-diplomacy-roundtable-{date.today().isoformat()}.xlsx"
+    assert done.stdout.startswith(f"Wrote {path}: 6 proposals, 40 responses")
+    wb = openpyxl.load_workbook(tmp_path / path, read_only=True)
+    assert wb.sheetnames[0] == "Summary"
+    again = run(["report", survey, "--include-simulated"], tmp_path)
+    assert again.returncode == 2
+    assert again.stderr == f"Error: {path} already exists; add --force to overwrite it\n"
+    forced = run(["report", survey, "--include-simulated", "--force"], tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    lang = run(["report", survey, "--lang", "fr", "-o", "x.xlsx"], tmp_path)
+    assert lang.returncode == 2
+    assert lang.stderr == "Error: --lang fr: the survey is in en, ko\n"
+    assert not (tmp_path / "x.xlsx").exists()
