@@ -169,10 +169,11 @@ def aggregate(
             numbers[q.key] = _number(per_group)
         elif q.type == "text":
             text_keys.append(q.key)
+    proposal_of = {q.key: q.proposal or "" for q in survey.questions()}
     comments = tuple(
         {
             "question": key,
-            "proposal": survey.question(key).proposal or "",
+            "proposal": proposal_of[key],
             "group": group,
             "text": text,
         }

@@ -475,8 +475,10 @@ class Store:
     def histograms(self, survey_id: str, flt: ResponseFilter) -> list[tuple[str, str, str, int]]:
         """Answer counts per (question, group, stored JSON value) over the admitted responses."""
         sub, params = self._eligible_responses(survey_id, flt)
+        # Left to itself, the planner walks the admitted responses and sorts their answers
+        # (5x slower); scanning the covering index in GROUP BY order needs no sort at all.
         return self.conn.execute(
-            "SELECT question, group_id, value, count(*) FROM answers "
+            "SELECT question, group_id, value, count(*) FROM answers INDEXED BY answers_histogram "
             f"WHERE response_id IN ({sub}) GROUP BY question, group_id, value",
             params,
         ).fetchall()
