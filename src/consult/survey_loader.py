@@ -6,8 +6,10 @@ Validation collects every problem, each with file, line and key path, and raises
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +38,7 @@ from consult.survey_model import (
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 CONDITION_RE = re.compile(
-    r"^\s*(?P<q>[A-Za-z][A-Za-z0-9_-]*)\s*(?P<op>==|!=|<=|>=|<|>|\bin\b|\bcontains\b)\s*(?P<v>.+?)\s*$"
+    r"^\s*(?P<q>[A-Za-z][A-Za-z0-9_-]*)\s*(?P<op>[=!<>]+|\bin\b|\bcontains\b)\s*(?P<v>.+?)\s*$"
 )
 CRITERION_RE = re.compile(r"^\s*(?P<op>>=|<=|>|<|==)?\s*(?P<v>[0-9]*\.?[0-9]+)\s*(?P<pct>%)?\s*$")
 SHARE_MEASURES = ("support", "opposition", "neutral")
@@ -85,21 +87,52 @@ class LocList(list):
     item_lines: list[int]
 
 
+#: How many YAML nodes a definition may expand to (aliases included): a guard against alias bombs.
+MAX_NODES = 200_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class _Composer:
     """Turn a composed YAML node tree into LocDict/LocList/scalars, noting duplicate keys."""
 
     def __init__(self, report: Callable[[int, str, str], None]) -> None:
         self.report = report
         self.constructor = yaml.SafeLoader("")
+        self.active: set[int] = set()  # the collections being built: an alias to one is a loop
+        self.count = 0
 
     def build(self, node: yaml.Node, path: str = "") -> Any:
         line = node.start_mark.line + 1
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        if id(node) in self.active:
+            self.report(line, path, "an alias refers to the collection that contains it")
+            return None
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.active.add(id(node))
+            try:
+                return self._collection(node, path, line)
+            finally:
+                self.active.discard(id(node))
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # PyYAML's constructors fail on e.g. "2020-13-01" or "!!int abc"
+            self.report(line, path, f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]}")
+            return node.value
+
+    def _collection(self, node: yaml.Node, path: str, line: int) -> Any:
         if isinstance(node, yaml.MappingNode):
             self.constructor.flatten_mapping(node)
             out = LocDict()
             out.line, out.key_lines = line, {}
             for key_node, value_node in node.value:
-                key = self.constructor.construct_object(key_node, deep=True)
+                key = self.build(key_node, path)
                 if not isinstance(key, str):
                     key = str(key)
                 child = f"{path}.{key}" if path else key
@@ -115,7 +148,7 @@ class _Composer:
                 out_list.append(self.build(item, f"{path}[{i}]"))
                 out_list.item_lines.append(item.start_mark.line + 1)
             return out_list
-        return self.constructor.construct_object(node, deep=True)
+        raise AssertionError(node)
 
 
 def _plain(value: Any) -> Any:
@@ -124,6 +157,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON (and SQLite's json_valid) has no NaN or infinity
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)
@@ -190,9 +225,9 @@ class _Validator:
     def ident(self, data: LocDict, key: str, path: str) -> str | None:
         value = data.get(key)
         line = self.line_of(data, key)
-        if value is None:
+        if key not in data:
             return None  # missing: reported by keys()
-        if not isinstance(value, str) or not ID_RE.match(value):
+        if not isinstance(value, str) or not ID_RE.fullmatch(value):
             self.problem(
                 line,
                 _join(path, key),
@@ -243,7 +278,7 @@ class _Validator:
             return None
         value = data[key]
         kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
             what = "a whole number" if integer else "a number"
             self.problem(self.line_of(data, key), _join(path, key), f"expected {what}")
             return None
@@ -279,8 +314,6 @@ def _join(path: str, key: str | int) -> str:
 
 
 def _did_you_mean(key: str, allowed: set[str]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
     return f" '{key}' (did you mean '{close[0]}'?)" if close else f" '{key}'"
 
@@ -311,10 +344,21 @@ def parse_survey(source: str, file: str = "<string>") -> Survey:
     v = _Validator(file)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise SurveyError([Problem(file, None, "", "the YAML is nested too deeply")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise SurveyError([Problem(file, line, "", f"YAML syntax error: {exc.problem}")]) from None
+        message = f"YAML syntax error: {exc.problem}"
+        start = exc.context_mark
+        if exc.context and start and start.line + 1 != line:  # e.g. a bracket never closed
+            message += f" ({exc.context} started on line {start.line + 1})"
+        raise SurveyError([Problem(file, line, "", message)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        line = source.count("\n", 0, exc.position) + 1
+        what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else "text"
+        message = f"YAML error: {what} is not allowed ({exc.reason})"
+        raise SurveyError([Problem(file, line, "", message)]) from None
     except yaml.YAMLError as exc:
         raise SurveyError([Problem(file, None, "", f"YAML error: {exc}")]) from None
     if node is None:
@@ -326,12 +370,15 @@ def parse_survey(source: str, file: str = "<string>") -> Survey:
         raise SurveyError(
             [Problem(file, mark.line + 1 if mark else None, "", f"YAML error: {exc}")]
         ) from None
+    except (RecursionError, _TooLarge):
+        message = f"the YAML is nested too deeply or expands to over {MAX_NODES} values"
+        raise SurveyError([Problem(file, None, "", message)]) from None
     top = v.mapping(data, "(top level)", 1)
     if top is None:
         raise SurveyError(v.problems)
     survey = _build_survey(v, top)
     if v.problems or survey is None:
-        raise SurveyError(v.problems)
+        raise SurveyError(sorted(v.problems, key=lambda p: p.line or 0))  # in file order
     return survey
 
 
@@ -394,7 +441,7 @@ def _languages(v: _Validator, top: LocDict) -> tuple[str, ...]:
         return ("en",)
     out: list[str] = []
     for i, lang in enumerate(items):
-        if not isinstance(lang, str) or not LANG_RE.match(lang):
+        if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
             v.problem(v.line_of(items, i), f"languages[{i}]", f"{lang!r} is not a language code")
         elif lang in out:
             v.problem(v.line_of(items, i), f"languages[{i}]", f"duplicate language '{lang}'")
@@ -622,7 +669,7 @@ def _question(
     fields: dict[str, Any] = {}
     if qtype == "scale" and "scale" in item:
         sid = item["scale"]
-        if sid not in scales:
+        if not isinstance(sid, str) or sid not in scales:
             known = ", ".join(sorted(scales)) or "none defined"
             v.problem(v.line_of(item, "scale"), _join(path, "scale"), f"unknown scale {sid!r} (known: {known})")
         else:
@@ -648,7 +695,7 @@ def _question(
             v.problem(v.line_of(item, "max_length"), _join(path, "max_length"), "must be at least 1")
     when = None
     if "when" in item:
-        when = _condition(v, item, path, proposal, earlier, scales)
+        when = _condition(v, item, path, proposal, earlier, scales, siblings)
 
     if qid is None or text is None or qtype is None or v.problems_in(path):
         return None
@@ -690,6 +737,7 @@ def _condition(
     proposal: str | None,
     earlier: dict[str, Question],
     scales: dict[str, Scale],
+    siblings: LocList,
 ) -> Condition | None:
     cpath = _join(path, "when")
     line = v.line_of(item, "when")
@@ -704,7 +752,14 @@ def _condition(
         return None
     target = earlier.get(qid)
     if target is None:
-        v.problem(line, cpath, f"condition refers to {qid!r}, which is not an earlier question here")
+        here = next(i for i, sibling in enumerate(siblings) if sibling is item)
+        if any(isinstance(s, dict) and s.get("id") == qid for s in siblings[here + 1 :]):
+            message = f"condition refers to {qid!r}, which comes later; only earlier answers count"
+        else:
+            message = f"condition refers to {qid!r}, which is not an earlier question here"
+            close = difflib.get_close_matches(qid, sorted(earlier), n=1, cutoff=0.6)
+            message += f" (did you mean {close[0]!r}?)" if close else ""
+        v.problem(line, cpath, message)
         return None
     try:
         value = yaml.safe_load(raw_value)
@@ -804,6 +859,9 @@ def _criteria(v: _Validator, data: LocDict, key: str) -> tuple[Criterion, ...] |
             v.problem(line, cpath, f"cannot read {raw!r}: expected e.g. '>= 0.70' or '< 15%'")
             continue
         threshold = float(match["v"]) / (100 if match["pct"] else 1)
+        if not math.isfinite(threshold):
+            v.problem(line, cpath, f"cannot read {raw!r}: the number is too large")
+            continue
         if measure in SHARE_MEASURES and not 0 < threshold <= 1:
             v.problem(line, cpath, f"threshold {threshold:g} is outside (0, 1]")
             continue
