@@ -184,7 +184,9 @@ class _Validator:
 
     def problems_in(self, path: str) -> bool:
         """Whether any problem was reported at or below ``path``."""
-        return any(p.path == path or p.path.startswith((path + ".", path + "[")) for p in self.problems)
+        return any(
+            p.path == path or p.path.startswith((path + ".", path + "[")) for p in self.problems
+        )
 
     # Generic helpers. Each returns None after reporting when the value is unusable.
 
@@ -261,7 +263,9 @@ class _Validator:
                     self.problem(value.line, path, f"text missing in declared language '{lang}'")
                     ok = False
             return Text(tuple(translations)) if ok and translations else None
-        self.problem(line, path, f"expected a text or a mapping language -> text, got {_kind(value)}")
+        self.problem(
+            line, path, f"expected a text or a mapping language -> text, got {_kind(value)}"
+        )
         return None
 
     def boolean(self, data: LocDict, key: str, path: str, default: bool) -> bool:
@@ -354,7 +358,9 @@ def parse_survey(source: str, file: str = "<string>") -> Survey:
         if exc.context and start and start.line + 1 != line:  # e.g. a bracket never closed
             message += f" ({exc.context} started on line {start.line + 1})"
         raise SurveyError([Problem(file, line, "", message)]) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+    except (
+        yaml.reader.ReaderError
+    ) as exc:  # a character YAML does not allow, e.g. a control character
         line = source.count("\n", 0, exc.position) + 1
         what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else "text"
         message = f"YAML error: {what} is not allowed ({exc.reason})"
@@ -389,7 +395,9 @@ def _build_survey(v: _Validator, top: LocDict) -> Survey | None:
     v.languages = languages
     survey_id = v.ident(top, "id", "")
     version = top.get("version")
-    if "version" in top and (isinstance(version, bool) or not isinstance(version, str | int | float)):
+    if "version" in top and (
+        isinstance(version, bool) or not isinstance(version, str | int | float)
+    ):
         v.problem(v.line_of(top, "version"), "version", "expected a version such as '1.0'")
     title = v.text(top["title"], "title", v.line_of(top, "title")) if "title" in top else None
     description = (
@@ -451,7 +459,11 @@ def _languages(v: _Validator, top: LocDict) -> tuple[str, ...]:
 
 
 def _groups(v: _Validator, top: LocDict) -> tuple[Group, ...]:
-    items = v.sequence(top.get("groups"), "groups", v.line_of(top, "groups")) if "groups" in top else None
+    items = (
+        v.sequence(top.get("groups"), "groups", v.line_of(top, "groups"))
+        if "groups" in top
+        else None
+    )
     if items is None:
         return ()
     out: list[Group] = []
@@ -464,7 +476,11 @@ def _groups(v: _Validator, top: LocDict) -> tuple[Group, ...]:
         v.keys(item, path, {"id", "label"}, {"id", "label"})
         gid = v.ident(item, "id", path)
         v.unique(seen, gid, v.line_of(item, "id"), _join(path, "id"))
-        label = v.text(item["label"], _join(path, "label"), v.line_of(item, "label")) if "label" in item else None
+        label = (
+            v.text(item["label"], _join(path, "label"), v.line_of(item, "label"))
+            if "label" in item
+            else None
+        )
         if gid and label:
             out.append(Group(gid, label))
     return tuple(out)
@@ -483,7 +499,12 @@ def _scales(v: _Validator, top: LocDict) -> tuple[Scale, ...]:
         item = v.mapping(raw, path, v.line_of(items, i))
         if item is None:
             continue
-        v.keys(item, path, {"id", "points", "support", "opposition", "abstain"}, {"id", "points", "support", "opposition"})
+        v.keys(
+            item,
+            path,
+            {"id", "points", "support", "opposition", "abstain"},
+            {"id", "points", "support", "opposition"},
+        )
         sid = v.ident(item, "id", path)
         v.unique(seen, sid, v.line_of(item, "id"), _join(path, "id"))
         points = _scale_points(v, item, path)
@@ -494,7 +515,8 @@ def _scales(v: _Validator, top: LocDict) -> tuple[Scale, ...]:
             v.problem(
                 v.line_of(item, "opposition"),
                 _join(path, "opposition"),
-                f"points {sorted(support & opposition)} cannot count as both support and opposition",
+                f"points {sorted(support & opposition)} cannot count as both support and "
+                "opposition",
             )
         abstain = None
         if "abstain" in item:
@@ -521,7 +543,11 @@ def _scale_points(v: _Validator, item: LocDict, path: str) -> tuple[ScalePoint, 
             continue
         v.keys(point, pp, {"value", "label"}, {"value", "label"})
         value = v.number(point, "value", pp, integer=True)
-        label = v.text(point["label"], _join(pp, "label"), v.line_of(point, "label")) if "label" in point else None
+        label = (
+            v.text(point["label"], _join(pp, "label"), v.line_of(point, "label"))
+            if "label" in point
+            else None
+        )
         if value is not None and out and value <= out[-1].value:
             v.problem(v.line_of(point, "value"), _join(pp, "value"), "point values must increase")
             continue
@@ -530,7 +556,9 @@ def _scale_points(v: _Validator, item: LocDict, path: str) -> tuple[ScalePoint, 
     return tuple(out)
 
 
-def _point_set(v: _Validator, item: LocDict, key: str, path: str, values: set[int]) -> frozenset[int] | None:
+def _point_set(
+    v: _Validator, item: LocDict, key: str, path: str, values: set[int]
+) -> frozenset[int] | None:
     if key not in item:
         return None
     kpath = _join(path, key)
@@ -539,8 +567,14 @@ def _point_set(v: _Validator, item: LocDict, key: str, path: str, values: set[in
         return None
     out = set()
     for j, value in enumerate(items):
-        if isinstance(value, bool) or not isinstance(value, int) or (values and value not in values):
-            v.problem(v.line_of(items, j), f"{kpath}[{j}]", f"{value!r} is not a point of this scale")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or (values and value not in values)
+        ):
+            v.problem(
+                v.line_of(items, j), f"{kpath}[{j}]", f"{value!r} is not a point of this scale"
+            )
         else:
             out.add(value)
     return frozenset(out)
@@ -582,10 +616,19 @@ def _proposals(
         item = v.mapping(raw, path, v.line_of(items, i))
         if item is None:
             continue
-        v.keys(item, path, {"id", "title", "statement", "questions"}, {"id", "title", "statement", "questions"})
+        v.keys(
+            item,
+            path,
+            {"id", "title", "statement", "questions"},
+            {"id", "title", "statement", "questions"},
+        )
         pid = v.ident(item, "id", path)
         v.unique(ids_seen, pid, v.line_of(item, "id"), _join(path, "id"))
-        title = v.text(item["title"], _join(path, "title"), v.line_of(item, "title")) if "title" in item else None
+        title = (
+            v.text(item["title"], _join(path, "title"), v.line_of(item, "title"))
+            if "title" in item
+            else None
+        )
         statement = (
             v.text(item["statement"], _join(path, "statement"), v.line_of(item, "statement"))
             if "statement" in item
@@ -654,15 +697,27 @@ def _question(
             f"unknown question type {qtype!r} (one of {', '.join(QUESTION_TYPES)})",
         )
         qtype = None
-    allowed = QUESTION_KEYS_COMMON | (QUESTION_KEYS_BY_TYPE[qtype] if qtype else set().union(*QUESTION_KEYS_BY_TYPE.values()))
-    required_keys = {"id", "type", "text"} | ({"scale"} if qtype == "scale" else set()) | (
-        {"options"} if qtype in ("single_choice", "multiple_choice", "ranking") else set()
+    allowed = QUESTION_KEYS_COMMON | (
+        QUESTION_KEYS_BY_TYPE[qtype] if qtype else set().union(*QUESTION_KEYS_BY_TYPE.values())
+    )
+    required_keys = (
+        {"id", "type", "text"}
+        | ({"scale"} if qtype == "scale" else set())
+        | ({"options"} if qtype in ("single_choice", "multiple_choice", "ranking") else set())
     )
     v.keys(item, path, allowed, required_keys)
     qid = v.ident(item, "id", path)
     v.unique(ids_seen, qid, v.line_of(item, "id"), _join(path, "id"))
-    text = v.text(item["text"], _join(path, "text"), v.line_of(item, "text")) if "text" in item else None
-    help_text = v.text(item["help"], _join(path, "help"), v.line_of(item, "help")) if "help" in item else None
+    text = (
+        v.text(item["text"], _join(path, "text"), v.line_of(item, "text"))
+        if "text" in item
+        else None
+    )
+    help_text = (
+        v.text(item["help"], _join(path, "help"), v.line_of(item, "help"))
+        if "help" in item
+        else None
+    )
     required = v.boolean(item, "required", path, default=qtype != "text")
     key = f"{proposal}.{qid}" if proposal and qid else qid
 
@@ -671,7 +726,11 @@ def _question(
         sid = item["scale"]
         if not isinstance(sid, str) or sid not in scales:
             known = ", ".join(sorted(scales)) or "none defined"
-            v.problem(v.line_of(item, "scale"), _join(path, "scale"), f"unknown scale {sid!r} (known: {known})")
+            v.problem(
+                v.line_of(item, "scale"),
+                _join(path, "scale"),
+                f"unknown scale {sid!r} (known: {known})",
+            )
         else:
             fields["scale"] = sid
     if qtype in ("single_choice", "multiple_choice", "ranking") and "options" in item:
@@ -681,33 +740,57 @@ def _question(
         fields["max_choices"] = v.number(item, "max_choices", path, integer=True)
         lo, hi = fields["min_choices"], fields["max_choices"]
         if lo is not None and hi is not None and lo > hi:
-            v.problem(v.line_of(item, "min_choices"), _join(path, "min_choices"), f"min_choices {lo} is greater than max_choices {hi}")
+            v.problem(
+                v.line_of(item, "min_choices"),
+                _join(path, "min_choices"),
+                f"min_choices {lo} is greater than max_choices {hi}",
+            )
     if qtype == "number":
         fields["integer"] = v.boolean(item, "integer", path, default=False)
         fields["min"] = v.number(item, "min", path, integer=fields["integer"])
         fields["max"] = v.number(item, "max", path, integer=fields["integer"])
         lo, hi = fields["min"], fields["max"]
         if lo is not None and hi is not None and lo > hi:
-            v.problem(v.line_of(item, "min"), _join(path, "min"), f"min {lo} is greater than max {hi}")
+            v.problem(
+                v.line_of(item, "min"), _join(path, "min"), f"min {lo} is greater than max {hi}"
+            )
     if qtype == "text":
         fields["max_length"] = v.number(item, "max_length", path, integer=True)
         if fields["max_length"] is not None and fields["max_length"] < 1:
-            v.problem(v.line_of(item, "max_length"), _join(path, "max_length"), "must be at least 1")
+            v.problem(
+                v.line_of(item, "max_length"), _join(path, "max_length"), "must be at least 1"
+            )
     when = None
     if "when" in item:
         when = _condition(v, item, path, proposal, earlier, scales, siblings)
 
     if qid is None or text is None or qtype is None or v.problems_in(path):
         return None
-    return Question(key=key, id=qid, type=qtype, text=text, required=required, proposal=proposal, help=help_text, when=when, **fields)
+    return Question(
+        key=key,
+        id=qid,
+        type=qtype,
+        text=text,
+        required=required,
+        proposal=proposal,
+        help=help_text,
+        when=when,
+        **fields,
+    )
 
 
-def _options(v: _Validator, item: LocDict, path: str, proposals: tuple[Proposal, ...], qtype: str) -> tuple[Option, ...]:
+def _options(
+    v: _Validator, item: LocDict, path: str, proposals: tuple[Proposal, ...], qtype: str
+) -> tuple[Option, ...]:
     opath = _join(path, "options")
     raw = item["options"]
     if raw == "proposals" and qtype == "ranking":
         if not proposals:
-            v.problem(v.line_of(item, "options"), opath, "'options: proposals' needs proposals defined before it")
+            v.problem(
+                v.line_of(item, "options"),
+                opath,
+                "'options: proposals' needs proposals defined before it",
+            )
         return tuple(Option(p.id, p.title) for p in proposals)
     items = v.sequence(raw, opath, v.line_of(item, "options"))
     if items is None:
@@ -722,7 +805,11 @@ def _options(v: _Validator, item: LocDict, path: str, proposals: tuple[Proposal,
         v.keys(data, op, {"id", "label"}, {"id", "label"})
         oid = v.ident(data, "id", op)
         v.unique(seen, oid, v.line_of(data, "id"), _join(op, "id"))
-        label = v.text(data["label"], _join(op, "label"), v.line_of(data, "label")) if "label" in data else None
+        label = (
+            v.text(data["label"], _join(op, "label"), v.line_of(data, "label"))
+            if "label" in data
+            else None
+        )
         if oid and label:
             out.append(Option(oid, label))
     if qtype == "ranking" and len(items) < 2:
@@ -744,7 +831,12 @@ def _condition(
     raw = item["when"]
     match = CONDITION_RE.match(raw) if isinstance(raw, str) else None
     if match is None:
-        v.problem(line, cpath, f"cannot read condition {raw!r}: expected 'question operator value', e.g. 'support <= 2'")
+        v.problem(
+            line,
+            cpath,
+            f"cannot read condition {raw!r}: "
+            "expected 'question operator value', e.g. 'support <= 2'",
+        )
         return None
     qid, op, raw_value = match["q"], match["op"], match["v"]
     if op not in CONDITION_OPERATORS:
@@ -778,7 +870,9 @@ def _condition(
     return Condition(question=target.key, op=op, value=value)
 
 
-def _condition_problem(target: Question, op: str, value: Any, scales: dict[str, Scale]) -> str | None:
+def _condition_problem(
+    target: Question, op: str, value: Any, scales: dict[str, Scale]
+) -> str | None:
     values = value if isinstance(value, tuple) else (value,)
     if target.type in ("scale", "number"):
         if op == "contains":
@@ -815,17 +909,20 @@ def _consensus(v: _Validator, top: LocDict, scales: tuple[Scale, ...]) -> Consen
     v.keys(data, "consensus", {"scope", "for", "against", "contested_gap"}, {"for"})
     scope = data.get("scope", "panel")
     if scope not in ("panel", "every_group"):
-        v.problem(v.line_of(data, "scope"), "consensus.scope", f"{scope!r} is not one of panel, every_group")
+        v.problem(
+            v.line_of(data, "scope"),
+            "consensus.scope",
+            f"{scope!r} is not one of panel, every_group",
+        )
     for_ = _criteria(v, data, "for") if "for" in data else None
     against: tuple[Criterion, ...] | None
     raw_against = data.get("against", "mirror")
-    if raw_against == "mirror":
-        against = None
-    else:
-        against = _criteria(v, data, "against")
+    against = None if raw_against == "mirror" else _criteria(v, data, "against")
     gap = DEFAULT_CONTESTED_GAP
     if "contested_gap" in data:
-        gap = _share(v, data["contested_gap"], "consensus.contested_gap", v.line_of(data, "contested_gap"))
+        gap = _share(
+            v, data["contested_gap"], "consensus.contested_gap", v.line_of(data, "contested_gap")
+        )
     if for_ is None or gap is None or scope not in ("panel", "every_group"):
         return None
     if against is None and "against" in data and raw_against != "mirror":
@@ -851,10 +948,16 @@ def _criteria(v: _Validator, data: LocDict, key: str) -> tuple[Criterion, ...] |
         cpath = _join(path, measure)
         line = block.key_lines[measure]
         if measure not in CRITERION_MEASURES:
-            v.problem(line, cpath, f"unknown measure{_did_you_mean(measure, set(CRITERION_MEASURES))}")
+            v.problem(
+                line, cpath, f"unknown measure{_did_you_mean(measure, set(CRITERION_MEASURES))}"
+            )
             continue
         default_op = "<=" if measure == "iqr" else ">="
-        match = CRITERION_RE.match(str(raw)) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else None
+        match = (
+            CRITERION_RE.match(str(raw))
+            if isinstance(raw, str | int | float) and not isinstance(raw, bool)
+            else None
+        )
         if match is None:
             v.problem(line, cpath, f"cannot read {raw!r}: expected e.g. '>= 0.70' or '< 15%'")
             continue
@@ -873,7 +976,11 @@ def _criteria(v: _Validator, data: LocDict, key: str) -> tuple[Criterion, ...] |
 
 
 def _share(v: _Validator, raw: Any, path: str, line: int | None) -> float | None:
-    match = CRITERION_RE.match(str(raw)) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else None
+    match = (
+        CRITERION_RE.match(str(raw))
+        if isinstance(raw, str | int | float) and not isinstance(raw, bool)
+        else None
+    )
     if match is None or match["op"]:
         v.problem(line, path, f"expected a share such as 0.30 or '30%', got {raw!r}")
         return None
