@@ -403,6 +403,20 @@ def _lines(text: Any, width: float) -> int:
     return lines
 
 
+def _fast(ws: Any, value: Any) -> Any:
+    """A value for a big streamed sheet: a plain value where that is safe, else a text cell.
+
+    Building a styled cell costs about as much as writing it; most values need none.
+    """
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
+            return _cell(ws, value)
+        return value if len(value) <= MAX_CELL_TEXT else _safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: East Asian wide characters count twice."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -1299,20 +1313,20 @@ class _Report:
             value = rec["value"]
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
-            row = [_cell(ws, rec["participant"])]
+            row = [_fast(ws, rec["participant"])]
             if identify:
                 name, org = names.get(rec["participant"], (None, None))
-                row += [_cell(ws, name or ""), _cell(ws, org or "")]
+                row += [_fast(ws, name or ""), _fast(ws, org or "")]
             row += [
-                _cell(ws, rec["group"]),
-                _cell(ws, rec["round"]),
-                _cell(ws, rec["status"]),
-                _cell(ws, yes if rec["simulated"] else no),
-                _cell(ws, rec["proposal"]),
-                _cell(ws, rec["question"]),
-                _cell(ws, value),
-                _cell(ws, rec["numeric"]),
-                _cell(ws, rec["answered_at"]),
+                _fast(ws, rec["group"]),
+                rec["round"],
+                rec["status"],
+                yes if rec["simulated"] else no,
+                _fast(ws, rec["proposal"]),
+                _fast(ws, rec["question"]),
+                _fast(ws, value),
+                rec["numeric"],
+                rec["answered_at"],
             ]
             ws.append(row)
             n += 1
