@@ -653,7 +653,7 @@ class _Report:
         # Headers wrap, so a column needs only its longest header word or value.
         widths = [_fit((row[i] for row in rows), header=h, lo=6) for i, h in enumerate(headers)]
         widths[1] = _fit((row[1] for row in rows), lo=24, hi=34)
-        _widths(ws, widths)
+        _widths(ws, [*widths, 2.0])
         header_row = 4
         first, last = header_row + 1, header_row + len(rows)
         ncols = len(headers)
@@ -714,9 +714,9 @@ class _Report:
         # The chart sits beside the table; its data lives on the Chart data sheet.
         self._summary_chart_rows = rows
         chart = self._diverging_chart(len(rows))
-        anchor_col = ncols + 2
+        anchor_col = ncols + 2  # one narrow empty column between table and chart
         ws.add_chart(chart, f"{get_column_letter(anchor_col)}{header_row}")
-        chart_cols = math.ceil(chart.width / 1.9) + 1
+        chart_cols = math.ceil(chart.width / 1.7)  # default columns are about 1.7 cm wide
         chart_rows = math.ceil(chart.height / 0.53)
         print_last_col = get_column_letter(anchor_col + chart_cols)
         print_last_row = max(last, header_row + chart_rows)
