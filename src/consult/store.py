@@ -243,7 +243,10 @@ class Store:
         if path.is_dir():
             raise StoreError(f"{path}: is a directory, not a database file")
         if not exists:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # e.g. a file where a directory should be
+                raise StoreError(f"{path}: cannot create the folder ({exc.strerror})") from None
         try:
             conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
