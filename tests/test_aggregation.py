@@ -586,3 +586,26 @@ def test_results_do_not_depend_on_storage_order(people: list[Person], seeds) -> 
                 insert_interleaved(s, people, random.Random(seed))
                 outputs.append([json.dumps(aggregate(s, SURVEY, f).to_dict()) for f in FILTERS])
         assert outputs[0] == outputs[1]
+
+
+# --------------------------------------------------------------------------- live sessions
+
+
+def test_aggregate_reads_one_snapshot(base: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A response committed by another terminal mid-aggregation (as under ``--watch`` during a
+    session) is either wholly in the results or wholly out: counts and histograms agree."""
+    histograms = base.histograms
+
+    def histograms_then_a_submission(*args: Any) -> Any:
+        out = histograms(*args)
+        with Store.open(base.path) as other:
+            add_people(other, SURVEY, [Person("gov", {"alpha.support": 1, "beta.support": 1})])
+        return out
+
+    monkeypatch.setattr(base, "histograms", histograms_then_a_submission)
+    res = aggregate(base, SURVEY)
+    alpha = support_of(res, "alpha").stats
+    assert res.respondents["gov"] == alpha.groups["gov"].n_valid + alpha.groups["gov"].n_abstained
+    assert res.respondents == {"sci": 3, "dip": 3, "gov": 0}
+    monkeypatch.undo()
+    assert aggregate(base, SURVEY).respondents["gov"] == 1  # seen by the next refresh

@@ -139,15 +139,20 @@ def aggregate(
     flt = flt or ResponseFilter()
     lang = lang or survey.languages[0]
     group_ids = survey.group_ids
+    text_keys = [q.key for q in survey.questions() if q.type == "text"]
+    # One snapshot: a response committed meanwhile (a live session) is wholly in or wholly out.
+    with store.snapshot():
+        rows = store.histograms(survey.id, flt)
+        counted = store.response_counts(survey.id, flt)
+        texts = store.text_answers(survey.id, text_keys, flt)
     # question -> group -> decoded value -> count
     hist: dict[str, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(dict))
-    for question, group, value, count in store.histograms(survey.id, flt):
+    for question, group, value, count in rows:
         decoded = json.loads(value)
         if isinstance(decoded, list):
             decoded = tuple(decoded)
         bucket = hist[question][group]
         bucket[decoded] = bucket.get(decoded, 0) + count
-    counted = store.response_counts(survey.id, flt)
     respondents = {g: counted.get(g, 0) for g in group_ids}
 
     proposals = _proposal_results(survey, hist, lang)
@@ -156,7 +161,6 @@ def aggregate(
     rankings: dict[str, tuple[stats.RankingSummary, ...]] = {}
     numbers: dict[str, NumberSummary] = {}
     support_keys = {p.support_question.key for p in survey.proposals}
-    text_keys = []
     for q in survey.questions():
         per_group = hist.get(q.key, {})
         if q.type == "scale" and q.key not in support_keys:
@@ -167,8 +171,6 @@ def aggregate(
             rankings[q.key] = _ranking(q, per_group)
         elif q.type == "number":
             numbers[q.key] = _number(per_group)
-        elif q.type == "text":
-            text_keys.append(q.key)
     proposal_of = {q.key: q.proposal or "" for q in survey.questions()}
     comments = tuple(
         {
@@ -177,7 +179,7 @@ def aggregate(
             "group": group,
             "text": text,
         }
-        for key, group, text in store.text_answers(survey.id, text_keys, flt)
+        for key, group, text in texts
     )
     return Results(
         survey_id=survey.id,

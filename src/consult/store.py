@@ -449,6 +449,24 @@ class Store:
 
     # --- aggregation and export -----------------------------------------------------------
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see one state of the file, whatever other terminals commit meanwhile.
+
+        A deferred read transaction: WAL readers do not block writers. Inside a transaction
+        already open, it simply joins it.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def _eligible_responses(self, survey_id: str, flt: ResponseFilter) -> tuple[str, list[Any]]:
         """A subquery of the ids of the responses ``flt`` admits, and its parameters."""
         sql = (
