@@ -305,7 +305,7 @@ def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> No
     json_values = [json.loads(line)["value"] for line in jsonl.stdout.splitlines()]
     for text in HOSTILE:
         assert text in json_values
-    results = json.loads(demo_run(demo, "results", SURVEY, "--json").stdout)
+    results = json.loads(demo_run(demo, "results", SURVEY, "--json", "--comments").stdout)
     assert {c["text"] for c in results["comments"]} >= set(HOSTILE)
 
 

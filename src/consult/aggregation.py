@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from consult import stats
@@ -76,7 +77,9 @@ class Results:
     ]  # key -> "panel"/group -> options
     rankings: dict[str, tuple[stats.RankingSummary, ...]]
     numbers: dict[str, NumberSummary]
-    comments: tuple[dict[str, str], ...]  # {"question", "proposal", "group", "text"}
+    comment_counts: dict[str, dict[str, int]]  # text question -> group -> answers
+    comments: tuple[dict[str, str], ...]  # {"question", "proposal", "group", "text"}, on request
+    ignored_answers: int  # answers that do not fit the current definition (see _acceptor)
     alpha_ordinal: float | None
     consensus_rule: str = ""
     quantile_method: str = field(default=QUANTILE_METHOD)
@@ -101,6 +104,7 @@ class Results:
             "groups": self.groups,
             "respondents": {"total": self.n_respondents, **self.respondents},
             "krippendorff_alpha_ordinal": self.alpha_ordinal,
+            "ignored_answers": self.ignored_answers,
             "proposals": [p.to_dict() for p in self.proposals],
             "scales": {k: {g: s.to_dict() for g, s in v.items()} for k, v in self.scales.items()},
             "choices": {
@@ -109,6 +113,7 @@ class Results:
             },
             "rankings": {k: [r.to_dict() for r in v] for k, v in self.rankings.items()},
             "numbers": {k: v.to_dict() for k, v in self.numbers.items()},
+            "comment_counts": self.comment_counts,
             "comments": list(self.comments),
         }
 
@@ -132,25 +137,68 @@ def _criterion_text(c: stats.Criterion) -> str:
     return f"{c.measure} {c.op} {c.threshold:g}"
 
 
+def iter_comments(
+    store: Store,
+    survey: Survey,
+    flt: ResponseFilter,
+    questions: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> Iterator[dict[str, str]]:
+    """Free-text answers, anonymous, streamed in survey order, then by group and text.
+
+    ``questions`` narrows to those keys; ``limit`` caps each question's answers.
+    """
+    wanted = None if questions is None else set(questions)
+    for q in survey.questions():
+        if q.type != "text" or (wanted is not None and q.key not in wanted):
+            continue
+        for group, text in store.text_answers(survey.id, q.key, flt, limit):
+            yield {"question": q.key, "proposal": q.proposal or "", "group": group, "text": text}
+
+
 def aggregate(
-    store: Store, survey: Survey, flt: ResponseFilter | None = None, lang: str | None = None
+    store: Store,
+    survey: Survey,
+    flt: ResponseFilter | None = None,
+    lang: str | None = None,
+    *,
+    comments: bool = False,
 ) -> Results:
-    """Compute the results of ``survey`` from the answers in ``store`` that ``flt`` admits."""
+    """Compute the results of ``survey`` from the answers in ``store`` that ``flt`` admits.
+
+    Free-text answers are counted (``comment_counts``); their texts, which grow with the number
+    of answers rather than of distinct values, are included only with ``comments=True`` (or
+    streamed by :func:`iter_comments`).
+    """
     flt = flt or ResponseFilter()
     lang = lang or survey.languages[0]
     group_ids = survey.group_ids
     text_keys = [q.key for q in survey.questions() if q.type == "text"]
+    other_keys = [q.key for q in survey.questions() if q.type != "text"]
     # One snapshot: a response committed meanwhile (a live session) is wholly in or wholly out.
     with store.snapshot():
-        rows = store.histograms(survey.id, flt)
+        if flt.round is None:
+            # A Delphi panel answers again each round: counting rounds together would count
+            # every expert twice, so results are of one round, the latest unless named.
+            flt = replace(flt, round=store.latest_round(survey.id, flt))
+        rows = store.histograms(survey.id, flt, other_keys)
         counted = store.response_counts(survey.id, flt)
-        texts = store.text_answers(survey.id, text_keys, flt)
+        text_counts = store.answer_counts(survey.id, text_keys, flt)
+        texts = tuple(iter_comments(store, survey, flt)) if comments else ()
     # question -> group -> decoded value -> count
     hist: dict[str, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(dict))
+    accepts = {q.key: _acceptor(survey, q) for q in survey.questions() if q.type != "text"}
+    ignored = 0
     for question, group, value, count in rows:
         decoded = json.loads(value)
         if isinstance(decoded, list):
             decoded = tuple(decoded)
+        accept = accepts.get(question)
+        if accept is None or group not in group_ids or not accept(decoded):
+            # Stored under an earlier version of the definition (a removed option, question or
+            # group): counted as ignored rather than breaking every statistic.
+            ignored += count
+            continue
         bucket = hist[question][group]
         bucket[decoded] = bucket.get(decoded, 0) + count
     respondents = {g: counted.get(g, 0) for g in group_ids}
@@ -171,16 +219,9 @@ def aggregate(
             rankings[q.key] = _ranking(q, per_group)
         elif q.type == "number":
             numbers[q.key] = _number(per_group)
-    proposal_of = {q.key: q.proposal or "" for q in survey.questions()}
-    comments = tuple(
-        {
-            "question": key,
-            "proposal": proposal_of[key],
-            "group": group,
-            "text": text,
-        }
-        for key, group, text in texts
-    )
+    comment_counts: dict[str, dict[str, int]] = {k: {} for k in text_keys}
+    for key, group, n in text_counts:
+        comment_counts[key][group] = n
     return Results(
         survey_id=survey.id,
         title=survey.title.get(lang),
@@ -195,10 +236,28 @@ def aggregate(
         choices=choices,
         rankings=rankings,
         numbers=numbers,
-        comments=comments,
+        comment_counts=comment_counts,
+        comments=texts,
+        ignored_answers=ignored,
         alpha_ordinal=_alpha(survey, hist),
         consensus_rule=describe_rule(survey.consensus),
     )
+
+
+def _acceptor(survey: Survey, q: Question) -> Callable[[Any], bool]:
+    """A check that a stored value fits ``q`` as the survey now defines it."""
+    if q.type == "scale":
+        scale = survey.scale(q.scale or "")
+        allowed = {p.value for p in scale.points} | ({ABSTAIN} if scale.abstain else set())
+        return lambda v: not isinstance(v, bool) and v in allowed
+    options = {o.id for o in q.options}
+    if q.type == "single_choice":
+        return lambda v: v in options
+    if q.type == "multiple_choice":
+        return lambda v: isinstance(v, tuple) and all(x in options for x in v)
+    if q.type == "ranking":
+        return lambda v: isinstance(v, tuple) and set(v) <= options and len(set(v)) == len(v)
+    return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
 
 
 def _split_abstain(counts: dict[Any, int]) -> tuple[dict[int, int], int]:

@@ -33,6 +33,9 @@ def results(
     include_in_progress: InProgressOpt = False,
     include_simulated: IncludeSimulatedOpt = False,
     as_json: JsonOpt = False,
+    comments: Annotated[
+        bool, typer.Option("--comments", help="With --json: include the free-text answers.")
+    ] = False,
     watch: Annotated[
         bool,
         typer.Option("--watch", "-w", help="Refresh live while a session runs (Ctrl-C stops)."),
@@ -55,7 +58,9 @@ def results(
         if as_json:
             typer.echo(
                 json.dumps(
-                    aggregate(store, s, flt, language).to_dict(), ensure_ascii=False, indent=2
+                    aggregate(store, s, flt, language, comments=comments).to_dict(),
+                    ensure_ascii=False,
+                    indent=2,
                 )
             )
             return

@@ -32,7 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from consult import __version__
-from consult.aggregation import aggregate
+from consult.aggregation import aggregate, iter_comments
 from consult.errors import ConsultError, InputError
 from consult.exports import answer_records
 from consult.safe_text import FORMULA_PREFIXES
@@ -539,8 +539,14 @@ class _Report:
             return gid
 
     def write(self, tmp: Path, final: Path, *, raw: bool, identify: bool) -> ReportSummary:
+        # One snapshot for every sheet: a session answering meanwhile is wholly in or out.
+        with self.store.snapshot():
+            return self._write(tmp, final, raw=raw, identify=identify)
+
+    def _write(self, tmp: Path, final: Path, *, raw: bool, identify: bool) -> ReportSummary:
         self.progress("Computing results", 0, None)
         self.results = aggregate(self.store, self.survey, self.flt, self.lang)
+        self.flt = self.results.filter  # the round aggregate settled on, for every later sheet
         wb = Workbook(write_only=True)
         wb.properties.title = self.results.title
         wb.properties.creator = f"consult {__version__}"
@@ -566,7 +572,7 @@ class _Report:
             sheets=tuple(names),
             proposals=len(self.results.proposals),
             respondents=self.results.n_respondents,
-            comments=len(self.results.comments),
+            comments=sum(n for g in self.results.comment_counts.values() for n in g.values()),
             raw_answers=n_raw,
             simulated_included=self.flt.include_simulated,
         )
@@ -869,9 +875,6 @@ class _Report:
         ws.append([_cell(ws, self.label("detail.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, self._subtitle(), font=_NOTE_FONT)])
         row = 3
-        comments_by_question: dict[str, list[tuple[str, str]]] = {}
-        for c in r.comments:
-            comments_by_question.setdefault(c["question"], []).append((c["group"], c["text"]))
         self.detail_charts: list[tuple[str, BarChart, int, int]] = []
 
         def put(values: list[Any]) -> None:
@@ -963,27 +966,30 @@ class _Report:
                         )
                     ]
                 )
-                for line in self._follow_up_lines(q, comments_by_question.get(q.key, [])):
+                for line in self._follow_up_lines(q):
                     put(line(ws))
             while row < chart_bottom:
                 put([])
         return ws.title
 
-    def _follow_up_lines(
-        self, q: Question, texts: list[tuple[str, str]]
-    ) -> list[Callable[[Any], list[WriteOnlyCell]]]:
+    def _follow_up_lines(self, q: Question) -> list[Callable[[Any], list[WriteOnlyCell]]]:
         """Rows (as cell factories) summarising one follow-up question."""
         r = self.results
         out: list[Callable[[Any], list[WriteOnlyCell]]] = []
         if q.type == "text":
+            total = sum(r.comment_counts.get(q.key, {}).values())
+            texts = [
+                (c["group"], c["text"])
+                for c in iter_comments(self.store, self.survey, self.flt, [q.key], FOLLOW_UP_LIMIT)
+            ]
             if not texts:
                 out.append(lambda ws: [_cell(ws, self.label("detail.none"), font=_NOTE_FONT)])
-            for group, text in texts[:FOLLOW_UP_LIMIT]:
+            for group, text in texts:
                 out.append(
                     lambda ws, g=group, t=text: [_cell(ws, self.group_label(g)), _cell(ws, t)]
                 )
-            if len(texts) > FOLLOW_UP_LIMIT:
-                more = len(texts) - FOLLOW_UP_LIMIT
+            if total > FOLLOW_UP_LIMIT:
+                more = total - FOLLOW_UP_LIMIT
                 out.append(
                     lambda ws: [_cell(ws, self.label("detail.more", n=more), font=_NOTE_FONT)]
                 )
@@ -1070,18 +1076,10 @@ class _Report:
         ws.freeze_panes = "A3"
         ws.append([_cell(ws, self.label("comments.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL) for h in headers])
-        order = {q.key: i for i, q in enumerate(self.survey.questions())}
-        groups = {g: i for i, g in enumerate(r.groups)}
         titles = {p.id: p.title.get(self.lang) for p in self.survey.proposals}
-        comments = sorted(
-            r.comments,
-            key=lambda c: (
-                order.get(c["question"], 1 << 30),
-                groups.get(c["group"], 1 << 30),
-                c["text"],
-            ),
-        )
-        total = len(comments)
+        # Streamed from the store in survey order: memory stays flat however many there are.
+        comments = iter_comments(self.store, self.survey, self.flt)
+        total = sum(n for per_group in r.comment_counts.values() for n in per_group.values())
         self.progress("Writing comments", 0, total)
         question_text: dict[str, str] = {}
         n = 0

@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -493,16 +493,43 @@ class Store:
             params.append(flt.until + "T99" if len(flt.until) == 10 else flt.until)
         return sql, params
 
-    def histograms(self, survey_id: str, flt: ResponseFilter) -> list[tuple[str, str, str, int]]:
-        """Answer counts per (question, group, stored JSON value) over the admitted responses."""
+    def histograms(
+        self, survey_id: str, flt: ResponseFilter, questions: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, int]]:
+        """Answer counts per (question, group, stored JSON value) over the admitted responses,
+        for ``questions`` only when given (free text has as many values as answers)."""
         sub, params = self._eligible_responses(survey_id, flt)
+        only = ""
+        if questions is not None:
+            only = f"question IN ({', '.join('?' * len(questions))}) AND "
+            params = [*questions, *params]
         # Left to itself, the planner walks the admitted responses and sorts their answers
         # (5x slower); scanning the covering index in GROUP BY order needs no sort at all.
         return self.conn.execute(
             "SELECT question, group_id, value, count(*) FROM answers INDEXED BY answers_histogram "
-            f"WHERE response_id IN ({sub}) GROUP BY question, group_id, value",
+            f"WHERE {only}response_id IN ({sub}) GROUP BY question, group_id, value",
             params,
         ).fetchall()
+
+    def answer_counts(
+        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
+    ) -> list[tuple[str, str, int]]:
+        """How many admitted answers each of ``questions`` has, per group: (question, group, n)."""
+        if not questions:
+            return []
+        sub, params = self._eligible_responses(survey_id, flt)
+        return self.conn.execute(
+            "SELECT question, group_id, count(*) FROM answers INDEXED BY answers_histogram "
+            f"WHERE question IN ({', '.join('?' * len(questions))}) AND response_id IN ({sub}) "
+            "GROUP BY question, group_id",
+            [*questions, *params],
+        ).fetchall()
+
+    def latest_round(self, survey_id: str, flt: ResponseFilter) -> int | None:
+        """The highest round among the responses ``flt`` admits (whatever its own round)."""
+        sub, params = self._eligible_responses(survey_id, replace(flt, round=None))
+        row = self.conn.execute(f"SELECT max(round) FROM responses WHERE id IN ({sub})", params)
+        return row.fetchone()[0]
 
     def response_counts(self, survey_id: str, flt: ResponseFilter) -> dict[str, int]:
         """Admitted responses per group."""
@@ -515,23 +542,21 @@ class Store:
         return dict(rows.fetchall())
 
     def text_answers(
-        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
-    ) -> list[tuple[str, str, str]]:
-        """Free-text answers as (question, group, text), without who wrote them or when.
+        self, survey_id: str, question: str, flt: ResponseFilter, limit: int | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """One question's free-text answers as (group, text), streamed, without who or when.
 
-        Ordered by question, group and text, so the order reveals nothing about the author.
+        Ordered by group and text, so the order reveals nothing about the author.
         """
-        if not questions:
-            return []
         sub, params = self._eligible_responses(survey_id, flt)
-        marks = ", ".join("?" * len(questions))
-        rows = self.conn.execute(
-            "SELECT question, group_id, value FROM answers "
-            f"WHERE question IN ({marks}) AND response_id IN ({sub}) "
-            "ORDER BY question, group_id, value",
-            [*questions, *params],
+        cursor = self.conn.execute(
+            "SELECT group_id, value FROM answers INDEXED BY answers_histogram "
+            f"WHERE question = ? AND response_id IN ({sub}) ORDER BY group_id, value"
+            + ("" if limit is None else " LIMIT ?"),
+            [question, *params, *([] if limit is None else [limit])],
         )
-        return [(q, g, json.loads(v)) for q, g, v in rows]
+        for group, value in cursor:
+            yield group, json.loads(value)
 
     def export_answers(self, survey_id: str, flt: ResponseFilter) -> Iterator[tuple[Any, ...]]:
         """Every admitted answer, pseudonymous, streamed: (pseudonym, group, round, status,
