@@ -44,6 +44,7 @@ CRITERION_RE = re.compile(r"^\s*(?P<op>>=|<=|>|<|==)?\s*(?P<v>[0-9]*\.?[0-9]+)\s
 SHARE_MEASURES = ("support", "opposition", "neutral")
 CRITERION_MEASURES = (*SHARE_MEASURES, "median", "iqr", "mean")
 DEFAULT_CONTESTED_GAP = 0.30
+RESERVED_GROUP_IDS = ("panel",)
 
 TOP_KEYS = {
     "id": True,
@@ -475,6 +476,12 @@ def _groups(v: _Validator, top: LocDict) -> tuple[Group, ...]:
             continue
         v.keys(item, path, {"id", "label"}, {"id", "label"})
         gid = v.ident(item, "id", path)
+        if gid in RESERVED_GROUP_IDS:
+            # Results and exports use "panel" for the whole panel beside each group.
+            v.problem(
+                v.line_of(item, "id"), _join(path, "id"), f"'{gid}' is reserved; choose another id"
+            )
+            gid = None
         v.unique(seen, gid, v.line_of(item, "id"), _join(path, "id"))
         label = (
             v.text(item["label"], _join(path, "label"), v.line_of(item, "label"))
@@ -976,15 +983,14 @@ def _criteria(v: _Validator, data: LocDict, key: str) -> tuple[Criterion, ...] |
 
 
 def _share(v: _Validator, raw: Any, path: str, line: int | None) -> float | None:
-    match = (
-        CRITERION_RE.match(str(raw))
-        if isinstance(raw, str | int | float) and not isinstance(raw, bool)
-        else None
-    )
-    if match is None or match["op"]:
-        v.problem(line, path, f"expected a share such as 0.30 or '30%', got {raw!r}")
-        return None
-    value = float(match["v"]) / (100 if match["pct"] else 1)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        value = float(raw)  # a YAML number in any notation, 1e-05 included
+    else:
+        match = CRITERION_RE.match(raw) if isinstance(raw, str) else None
+        if match is None or match["op"]:
+            v.problem(line, path, f"expected a share such as 0.30 or '30%', got {raw!r}")
+            return None
+        value = float(match["v"]) / (100 if match["pct"] else 1)
     if not 0 < value <= 1:
         v.problem(line, path, f"threshold {value:g} is outside (0, 1]")
         return None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import yaml
 
 from consult.errors import InputError
 from consult.store import Store
@@ -28,5 +31,6 @@ def resolve_survey(store: Store, ref: str) -> Survey:
     if stored is None:
         raise InputError(f"{ref}: no such survey file, and no survey with that id in {store.path}")
     definition, source = stored
-    # JSON is YAML: the stored canonical definition loads through the same validation.
-    return parse_survey(definition, source or f"{store.path}:{ref}")
+    # Back to YAML through PyYAML's own dumper: read as YAML, JSON's 1e-05 would be a string.
+    text = yaml.safe_dump(json.loads(definition), allow_unicode=True, sort_keys=False)
+    return parse_survey(text, source or f"{store.path}:{ref}")
