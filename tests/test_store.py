@@ -142,8 +142,8 @@ def test_check_constraints_hold(store: Store) -> None:
         ),
         ("UPDATE participants SET simulated = 2", ()),
         ("UPDATE participants SET code = 'AB'", ()),
-        ("INSERT INTO surveys VALUES ('short', 's', '1', 't', '{}', '', 'now')", ()),
-        ("INSERT INTO surveys VALUES (?, 's', '1', 't', '{nope', '', 'now')", ("b" * 64,)),
+        ("INSERT INTO surveys VALUES ('short', 's', '1', 't', '{}', '', NULL, 'now')", ()),
+        ("INSERT INTO surveys VALUES (?, 's', '1', 't', '{nope', '', NULL, 'now')", ("b" * 64,)),
         ("INSERT INTO sessions (survey_id, mode, started_at) VALUES ('s', 'party', 'now')", ()),
     ]
     for sql, params in bad:

@@ -43,9 +43,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             title TEXT NOT NULL,
             definition TEXT NOT NULL CHECK (json_valid(definition)),
             path TEXT,
+            source_sha256 TEXT,
             loaded_at TEXT NOT NULL
         ) STRICT""",
         "CREATE INDEX surveys_by_id ON surveys (survey_id, loaded_at)",
+        "CREATE INDEX surveys_by_source ON surveys (source_sha256)",
         """CREATE TABLE participants (
             id INTEGER PRIMARY KEY,
             survey_id TEXT NOT NULL,
@@ -103,7 +105,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value TEXT CHECK (value IS NULL OR json_valid(value)),
             changed_at TEXT NOT NULL
         ) STRICT""",
-        "CREATE INDEX answer_history_by_response ON answer_history (response_id, question)",
+        # No index on the history: it is written with every answer and read only for audits,
+        # and an index there cost 45 µs a committed answer (145 vs 190 µs).
         # The history is written by triggers, so no code path can change an answer without a trace.
         """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
             INSERT INTO answer_history (response_id, question, value, changed_at)
@@ -348,12 +351,23 @@ class Store:
     # --- surveys ------------------------------------------------------------------------
 
     def save_survey(
-        self, survey_id: str, hash: str, version: str, title: str, definition: dict, path: str = ""
+        self,
+        survey_id: str,
+        hash: str,
+        version: str,
+        title: str,
+        definition: dict,
+        path: str = "",
+        source_sha256: str | None = None,
     ) -> bool:
-        """Record a survey definition; returns whether it was new. Same hash, same definition."""
+        """Record a survey definition; returns whether it was new. Same hash, same definition.
+
+        ``source_sha256`` (of the file's bytes) lets an unchanged file skip YAML next time.
+        """
         cursor = self.conn.execute(
-            "INSERT INTO surveys (hash, survey_id, version, title, definition, path, loaded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            "INSERT INTO surveys (hash, survey_id, version, title, definition, path, "
+            "source_sha256, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (hash) DO NOTHING",
             (
                 hash,
                 survey_id,
@@ -361,10 +375,24 @@ class Store:
                 title,
                 json.dumps(definition, ensure_ascii=False),
                 path,
+                source_sha256,
                 now(),
             ),
         )
+        if cursor.rowcount == 0 and source_sha256:
+            # The same definition from an edited file (comments, layout): remember the new bytes.
+            self.conn.execute(
+                "UPDATE surveys SET source_sha256 = ? WHERE hash = ?", (source_sha256, hash)
+            )
         return cursor.rowcount == 1
+
+    def survey_by_source(self, source_sha256: str) -> tuple[str, str] | None:
+        """The stored definition read from a file with these bytes, as (JSON text, path)."""
+        row = self.conn.execute(
+            "SELECT definition, path FROM surveys WHERE source_sha256 = ? LIMIT 1",
+            (source_sha256,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def survey_definition(self, survey_id: str) -> tuple[str, str] | None:
         """The latest stored definition of ``survey_id`` as (JSON text, path), or None."""

@@ -389,6 +389,32 @@ def parse_survey(source: str, file: str = "<string>") -> Survey:
     return survey
 
 
+def _located(value: Any) -> Any:
+    """Plain JSON data as the LocDict/LocList tree validation walks, without line numbers."""
+    if isinstance(value, dict):
+        out = LocDict((k, _located(v)) for k, v in value.items())
+        out.line, out.key_lines = None, dict.fromkeys(value)
+        return out
+    if isinstance(value, list):
+        out_list = LocList(_located(v) for v in value)
+        out_list.line, out_list.item_lines = None, [None] * len(value)
+        return out_list
+    return value
+
+
+def survey_from_definition(definition: dict, file: str = "<stored>") -> Survey:
+    """Build a survey from its parsed definition (as stored), through the same validation.
+
+    Much faster than reading YAML again: used for definitions already validated and stored.
+    """
+    v = _Validator(file)
+    top = v.mapping(_located(definition), "(top level)", None)
+    survey = _build_survey(v, top) if top is not None else None
+    if v.problems or survey is None:
+        raise SurveyError(v.problems)
+    return survey
+
+
 def _build_survey(v: _Validator, top: LocDict) -> Survey | None:
     v.keys(top, "", set(TOP_KEYS), {k for k, req in TOP_KEYS.items() if req})
 
