@@ -338,6 +338,7 @@ _WRAP_CENTRE = Alignment(wrap_text=True, vertical="center")
 _CENTRE = Alignment(vertical="center")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 _THIN_BOTTOM = Border(bottom=Side(style="thin", color="808080"))
+COMMENT_WIDTH = 100  # characters; longer comments wrap
 PCT = "0%"
 PCT1 = "0.0%"
 DECIMAL = "0.0"
@@ -415,6 +416,13 @@ def _fast(ws: Any, value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _too_wide(text: str, width: int = COMMENT_WIDTH) -> bool:
+    """Whether ``text`` overflows ``width`` columns (measured only when its length can't tell)."""
+    if len(text) > width:
+        return True
+    return 2 * len(text) > width and _display_width(text) > width
 
 
 def _display_width(text: str) -> int:
@@ -1072,7 +1080,7 @@ class _Report:
             self.label("col.group"),
             self.label("col.comment"),
         ]
-        _widths(ws, [34, 34, 26, 100])
+        _widths(ws, [34, 34, 26, COMMENT_WIDTH])
         ws.freeze_panes = "A3"
         ws.append([_cell(ws, self.label("comments.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL) for h in headers])
@@ -1090,12 +1098,15 @@ class _Report:
                     question_text[key] = self.survey.question(key).text.get(self.lang)
                 except KeyError:
                     question_text[key] = key
+            text = c["text"]
+            # Styling a cell costs as much as writing it: only a comment too long for the
+            # column's width gets a wrapped cell; the rest are plain (but formula-safe) values.
             ws.append(
                 [
-                    _cell(ws, titles.get(c["proposal"], "")),
-                    _cell(ws, question_text[key]),
-                    _cell(ws, self.group_label(c["group"])),
-                    _cell(ws, c["text"], align=_WRAP_TOP),
+                    _fast(ws, titles.get(c["proposal"], "")),
+                    _fast(ws, question_text[key]),
+                    _fast(ws, self.group_label(c["group"])),
+                    _cell(ws, text, align=_WRAP_TOP) if _too_wide(text) else _fast(ws, text),
                 ]
             )
             n += 1

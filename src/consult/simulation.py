@@ -18,7 +18,9 @@ from consult.store import Store
 from consult.survey_model import ABSTAIN, Question, Survey
 
 ABSTAIN_RATE = 0.03
-OPTIONAL_ANSWER_RATE = 0.35
+# Share of optional questions (comments) a simulated person answers: a few comments each,
+# as in real consultations, not one on every proposal.
+OPTIONAL_ANSWER_RATE = 0.15
 
 _REASONS = {
     "en": [
