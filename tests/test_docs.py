@@ -60,7 +60,7 @@ def test_every_command_has_help_text() -> None:
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    quick = re.split(r"\n#{2,3} ", readme.split("## Quick start", 1)[1], maxsplit=1)[0]
     blocks = re.findall(r"```bash\n(.*?)```", quick, flags=re.S)
     commands = [line for block in blocks for line in block.splitlines() if line and line[0] != "#"]
     assert len(commands) == 2, commands
