@@ -1,0 +1,115 @@
+"""Drive the real ``consult`` program in a pseudo-terminal (pexpect) for the session tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+
+CONSULT = str(Path(sys.executable).with_name("consult"))
+SURVEYS = Path(__file__).parent / "surveys"
+SMALL = str(SURVEYS / "session-small.yaml")
+EXAMPLE = str(Path(__file__).parent.parent / "surveys" / "st-diplomacy-roundtable.yaml")
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+CTRL_C = "\x03"
+CTRL_U = "\x15"
+SPACE = " "
+# Strip colours and cursor movement so expectations read like the screen text.
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def env() -> dict[str, str]:
+    """Without NO_CPR every prompt waits about 2 s for a cursor-position reply."""
+    return {
+        **os.environ,
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "TERM": "xterm",
+        "COLUMNS": "120",
+        "LINES": "50",
+        "CONSULT_DEBUG": "0",
+    }
+
+
+def spawn(db: Path, *args: str, timeout: float = 15) -> pexpect.spawn:
+    child = pexpect.spawn(
+        CONSULT,
+        ["--db", str(db), *args],
+        env=env(),
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(50, 120),
+    )
+    child.delaybeforesend = None  # pexpect's default 50 ms per send adds up over many prompts
+    return child
+
+
+def plain(text: str) -> str:
+    return _ANSI_RE.sub("", text)
+
+
+def expect(child: pexpect.spawn, text: str) -> None:
+    """Wait for literal ``text`` on the screen."""
+    child.expect_exact(text)
+
+
+def select(child: pexpect.spawn, prompt: str, downs: int = 0) -> None:
+    """Answer a select prompt: wait for it, move down ``downs`` times, press Enter."""
+    child.expect_exact(prompt)
+    child.send(DOWN * downs + ENTER)
+
+
+def type_text(child: pexpect.spawn, prompt: str, text: str, clear: bool = False) -> None:
+    child.expect_exact(prompt)
+    child.send((CTRL_U if clear else "") + text + ENTER)
+
+
+def paste(child: pexpect.spawn, prompt: str, text: str) -> None:
+    """Paste ``text`` (bracketed paste) so control characters reach the answer as typed."""
+    child.expect_exact(prompt)
+    child.send("\x1b[200~" + text + "\x1b[201~" + ENTER)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus if child.exitstatus is not None else -(child.signalstatus or 0)
+
+
+def register(db: Path, survey: str, group: str, lang: str | None = None) -> str:
+    """Register one participant through the CLI; returns their access code."""
+    args = ["--db", str(db), "panel", "add", survey, "--group", group]
+    if lang:
+        args += ["--lang", lang]
+    out = subprocess.run(
+        [CONSULT, *args], env=env(), capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    match = re.search(r"\b([A-Z0-9]{3}-[A-Z0-9]{3})\b", out)
+    assert match, out
+    return match.group(1)
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def answers(db: Path, code: str) -> dict[str, str]:
+    """Current answers (question -> JSON text) of the participant with ``code``."""
+    return dict(
+        rows(
+            db,
+            "SELECT a.question, a.value FROM answers a JOIN responses r ON r.id = a.response_id "
+            "JOIN participants p ON p.id = r.participant_id WHERE p.code = ?",
+            (code.replace("-", ""),),
+        )
+    )

@@ -1,0 +1,504 @@
+"""The real ``consult run`` in a pseudo-terminal, on a real SQLite file, rows checked in the database."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from consult.session_runner import CLEAR_SCREEN, NOT_A_TTY
+
+pexpect = pytest.importorskip("pexpect")
+
+from pty_support import (  # noqa: E402
+    CONSULT,
+    CTRL_C,
+    DOWN,
+    ENTER,
+    EXAMPLE,
+    SMALL,
+    SPACE,
+    answers,
+    env,
+    expect,
+    finish,
+    paste,
+    plain,
+    register,
+    rows,
+    select,
+    spawn,
+    type_text,
+)
+
+pytestmark = pytest.mark.pty
+if sys.platform == "win32":  # pragma: no cover
+    pytest.skip("pty tests are POSIX only", allow_module_level=True)
+
+
+def logged(child: pexpect.spawn) -> io.StringIO:
+    log = io.StringIO()
+    child.logfile_read = log
+    return log
+
+
+def start_small(child: pexpect.spawn, *, korean: bool = False) -> None:
+    """Language and consent of the small survey."""
+    select(child, "Language / 언어", 1 if korean else 0)
+    select(child, "동의하십니까?" if korean else "Do you agree?")
+
+
+def answer_small(
+    child: pexpect.spawn,
+    *,
+    years: str = "12",
+    alpha: int = 4,
+    why_alpha: str = "",
+    comment: str = "",
+    beta: int = 4,
+    why_beta: str = "",
+) -> None:
+    """Answer every question of the small survey up to the review screen (English)."""
+    type_text(child, "Years of experience?", years)
+    select(child, "Support for alpha?", alpha - 1)
+    if alpha <= 2:
+        type_text(child, "Why oppose alpha?", why_alpha)
+    type_text(child, "Comment on alpha?", comment)
+    select(child, "Support for beta?", beta - 1)
+    if beta <= 2:
+        type_text(child, "Why oppose beta?", why_beta)
+    expect(child, "Which sectors?")
+    child.send(SPACE + ENTER)  # AI
+    select(child, "place 1 of 2")  # alpha first
+    expect(child, "Everything correct?")
+
+
+def submit(child: pexpect.spawn) -> None:
+    child.send(ENTER)  # "Submit my answers" is the first choice
+    expect(child, "Your answers have been submitted.")
+
+
+def status_of(db: Path, code: str) -> str:
+    return rows(
+        db,
+        "SELECT r.status FROM responses r JOIN participants p ON p.id = r.participant_id "
+        "WHERE p.code = ?",
+        (code.replace("-", ""),),
+    )[0][0]
+
+
+def history(db: Path, code: str, question: str) -> list[object]:
+    found = rows(
+        db,
+        "SELECT h.value FROM answer_history h JOIN responses r ON r.id = h.response_id "
+        "JOIN participants p ON p.id = r.participant_id WHERE p.code = ? AND h.question = ? "
+        "ORDER BY h.id",
+        (code.replace("-", ""), question),
+    )
+    return [None if v is None else json.loads(v) for (v,) in found]
+
+
+# --- the example survey, complete, in English and in Korean -----------------------------------
+
+
+def _answer_example(child: pexpect.spawn, *, korean: bool) -> None:
+    select(child, "I have an access code", 1)  # "I am new"
+    select(child, "Language / 언어", 1 if korean else 0)
+    select(child, "동의하십니까?" if korean else "Do you agree?")
+    select(child, "어느 이해관계자 집단" if korean else "Which stakeholder group", 1)  # diplomacy
+    expect(child, "접근 코드:" if korean else "Your access code is")
+    child.send(ENTER)
+    select(child, "어떤 기관에서" if korean else "What kind of organisation", 3)  # think tank
+    type_text(child, "몇 년 동안" if korean else "How many years", "15")
+    select(child, "얼마나 잘 알고" if korean else "How well do you know", 2)  # expert
+    support = (
+        "이 제안을 얼마나 지지하십니까?" if korean else "How far do you support this proposal?"
+    )
+    for i in range(1, 7):
+        if korean:
+            expect(child, f"제안 {i} / 6")
+        else:
+            expect(child, f"Proposal {i} of 6")
+        level = 1 if i == 3 else 4  # oppose the legal foundation: its follow-up appears
+        select(child, support, level - 1)
+        if level <= 2:
+            type_text(child, "반대하시는 이유" if korean else "Why do you oppose it?", "정권마다")
+        type_text(child, "이 제안에 대한" if korean else "Any other comment", "")
+    for place in range(1, 6):
+        # Keep the offered order: each step picks the first proposal left.
+        select(child, f"{place}순위" if korean else f"place {place} of 6")
+    type_text(child, "위원회에" if korean else "Anything else the committee", "감사합니다")
+    expect(child, "모두 맞습니까?" if korean else "Everything correct?")
+    child.send(ENTER)
+    expect(child, "응답이 제출되었습니다" if korean else "Your answers have been submitted.")
+
+
+@pytest.mark.parametrize("korean", [False, True], ids=["english", "korean"])
+def test_complete_response_to_the_example(tmp_path: Path, korean: bool) -> None:
+    db = tmp_path / "consult.db"
+    child = spawn(db, "run", EXAMPLE)
+    log = logged(child)
+    _answer_example(child, korean=korean)
+    assert finish(child) == 0
+    (pid, group, language, status) = rows(
+        db,
+        "SELECT p.id, p.group_id, r.language, r.status FROM participants p "
+        "JOIN responses r ON r.participant_id = p.id",
+    )[0]
+    assert (group, language, status) == ("diplomacy", "ko" if korean else "en", "submitted")
+    stored = dict(rows(db, "SELECT question, value FROM answers"))
+    assert json.loads(stored["organisation_type"]) == "think_tank"
+    assert json.loads(stored["experience_years"]) == 15
+    assert json.loads(stored["legal-foundation.support"]) == 1
+    assert json.loads(stored["legal-foundation.why_oppose"]) == "정권마다"
+    assert "ministry-led.why_oppose" not in stored
+    assert json.loads(stored["priorities"])[0] == "ministry-led"
+    assert len(json.loads(stored["priorities"])) == 6
+    assert json.loads(stored["final_comment"]) == "감사합니다"
+    if korean:
+        screen = plain(log.getvalue())
+        assert "과학기술 전문 부처 주도" in screen  # Hangul title in the proposal panel
+        assert "매우 지지" in screen
+
+
+# --- conditions, review and history -----------------------------------------------------------
+
+
+def test_follow_up_appears_only_when_its_condition_holds(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    start_small(child)
+    answer_small(child, alpha=2, why_alpha="too slow", beta=4)
+    submit(child)
+    assert finish(child) == 0
+    stored = answers(db, code)
+    assert json.loads(stored["alpha.why_oppose"]) == "too slow"
+    assert "beta.why_oppose" not in stored
+    assert "Why oppose beta?" not in plain(log.getvalue())
+    assert status_of(db, code) == "submitted"
+
+
+def test_review_change_an_answer_then_submit_keeps_history(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "policy")
+    child = spawn(db, "run", SMALL, "--code", code)
+    start_small(child)
+    answer_small(child, alpha=2, why_alpha="first thoughts")
+    child.send(DOWN + ENTER)  # at "Everything correct?": Change an answer
+    select(child, "Which answer do you want to change?", 1)  # 2. Support for alpha?
+    select(child, "Support for alpha?", 2)  # now 4: the follow-up no longer applies
+    expect(child, "Everything correct?")
+    submit(child)
+    assert finish(child) == 0
+    stored = answers(db, code)
+    assert json.loads(stored["alpha.support"]) == 4
+    assert "alpha.why_oppose" not in stored  # cleared with the condition
+    assert history(db, code, "alpha.support") == [2, 4]
+    assert history(db, code, "alpha.why_oppose") == ["first thoughts", None]
+    assert status_of(db, code) == "submitted"
+
+
+# --- nothing answered is ever lost ---------------------------------------------------------
+
+
+def test_ctrl_c_halfway_then_resume_at_the_right_question(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    start_small(child)
+    type_text(child, "Years of experience?", "7")
+    select(child, "Support for alpha?", 4)
+    expect(child, "Comment on alpha?")
+    child.send(CTRL_C)
+    expect(child, "Every answer given so far is saved")
+    assert finish(child) == 130
+    assert set(answers(db, code)) == {"years", "alpha.support"}
+
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    expect(child, "Welcome back. Your 2 earlier answer(s) are saved")
+    expect(child, "Comment on alpha?")  # not the language, consent or years again
+    assert "Years of experience?" not in plain(log.getvalue())
+    child.send("resumed" + ENTER)
+    select(child, "Support for beta?", 3)
+    expect(child, "Which sectors?")
+    child.send(SPACE + ENTER)
+    select(child, "place 1 of 2")
+    expect(child, "Everything correct?")
+    submit(child)
+    assert finish(child) == 0
+    stored = answers(db, code)
+    assert json.loads(stored["years"]) == 7 and json.loads(stored["alpha.comment"]) == "resumed"
+
+
+def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    start_small(child)
+    type_text(child, "Years of experience?", "3")
+    select(child, "Support for alpha?", 3)
+    type_text(child, "Comment on alpha?", "before the kill")
+    expect(child, "Support for beta?")  # the third answer was committed before this prompt
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    assert answers(db, code) == {
+        "years": "3",
+        "alpha.support": "4",
+        "alpha.comment": '"before the kill"',
+    }
+    assert status_of(db, code) == "in_progress"
+
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    expect(child, "Your 3 earlier answer(s) are saved")
+    expect(child, "Support for beta?")  # question 4
+    screen = plain(log.getvalue())
+    assert "Comment on alpha?" not in screen and "Years of experience?" not in screen
+    child.send(CTRL_C)
+    assert finish(child) == 130
+
+
+# --- kiosk ---------------------------------------------------------------------------------
+
+
+def test_kiosk_two_participants_second_sees_nothing_of_the_first(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    first, second = register(db, SMALL, "science"), register(db, SMALL, "policy")
+    child = spawn(db, "run", SMALL, "--kiosk", "--exit-word", "closing-time")
+    log = logged(child)
+    type_text(child, "Access code", first.lower())  # codes are accepted in any case
+    start_small(child)
+    answer_small(child, comment="FIRST-PERSON-SECRET")
+    submit(child)
+    expect(child, "Press any key")
+    child.send(ENTER)
+    mark = len(log.getvalue())
+    # A participant's Ctrl-C at the code prompt does not end the kiosk without the word.
+    expect(child, "Access code")
+    child.send(CTRL_C)
+    type_text(child, "Facilitator: type the exit word", "wrong")
+    type_text(child, "Access code", second)
+    start_small(child, korean=True)
+    type_text(child, "경력은 몇 년입니까?", "20")
+    select(child, "알파를 지지하십니까?", 4)
+    type_text(child, "알파에 대한 의견?", "")
+    select(child, "베타를 지지하십니까?", 4)
+    expect(child, "어느 분야입니까?")
+    child.send(SPACE + ENTER)
+    select(child, "1순위")
+    expect(child, "모두 맞습니까?")
+    child.send(ENTER)
+    expect(child, "응답이 제출되었습니다")
+    child.send(ENTER)
+    expect(child, "Access code")
+    child.send(CTRL_C)
+    type_text(child, "Facilitator: type the exit word", "closing-time")
+    assert finish(child) == 0
+
+    raw = log.getvalue()
+    # The screen and scrollback are cleared after the first participant, before the second.
+    cleared_at = raw.rfind(CLEAR_SCREEN, 0, raw.find("경력은 몇 년입니까?", mark))
+    assert raw.rfind("FIRST-PERSON-SECRET") < mark <= cleared_at
+    second_screen = raw[cleared_at:]
+    assert "FIRST-PERSON-SECRET" not in second_screen
+    assert first not in second_screen and first.replace("-", "") not in second_screen
+    assert "Years of experience?" not in second_screen  # nothing of the first's answers
+    assert rows(db, "SELECT count(*) FROM responses WHERE status = 'submitted'") == [(2,)]
+    assert rows(db, "SELECT mode, ended_at IS NOT NULL FROM sessions") == [("kiosk", 1)]
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+def test_hostile_text_is_stored_as_typed_and_shown_literally(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    start_small(child)
+    type_text(child, "Years of experience?", "5")
+    select(child, "Support for alpha?", 1)
+    type_text(child, "Why oppose alpha?", "[red]x[/red]")
+    paste(child, "Comment on alpha?", "[/] \x1b[2J [link=http://evil]y[/link]")
+    select(child, "Support for beta?", 3)
+    expect(child, "Which sectors?")
+    child.send(SPACE + ENTER)
+    select(child, "place 1 of 2")
+    expect(child, "Everything correct?")
+    submit(child)
+    assert finish(child) == 0
+    stored = answers(db, code)
+    assert json.loads(stored["alpha.why_oppose"]) == "[red]x[/red]"
+    assert json.loads(stored["alpha.comment"]) == "[/] \x1b[2J [link=http://evil]y[/link]"
+    raw = log.getvalue()
+    review = plain(raw[raw.rfind("Review your answers") :])
+    assert "[red]x[/red]" in review  # markup shown, not interpreted
+    assert "[/] [2J [link=http://evil]y[/link]" in review  # the escape's ESC removed
+    assert "\x1b[2J" not in raw  # the terminal never received the clear-screen sequence
+    assert "\x1b]8;" not in raw  # nor a hyperlink
+
+
+# --- clear messages instead of tracebacks ----------------------------------------------------
+
+
+def test_not_a_terminal_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    with open("/dev/null") as devnull:
+        done = subprocess.run(
+            [CONSULT, "--db", str(db), "run", SMALL],
+            stdin=devnull,
+            capture_output=True,
+            text=True,
+            env=env(),
+            timeout=30,
+        )
+    assert done.returncode == 2
+    assert done.stderr == f"Error: {NOT_A_TTY}\n"
+    assert done.stdout == ""
+    assert not db.exists()  # refused before the database was touched
+
+
+def test_unknown_and_submitted_codes_are_explained(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    child = spawn(db, "run", SMALL, "--code", "AAA-AAA")
+    expect(child, "Error: unknown access code 'AAA-AAA' for survey session-small")
+    assert finish(child) == 2
+    assert "Traceback" not in (child.before or "")
+
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    start_small(child)
+    answer_small(child)
+    submit(child)
+    assert finish(child) == 0
+    child = spawn(db, "run", SMALL, "--code", code)
+    expect(child, "Error: this response was already submitted on ")
+    expect(child, "ask the facilitator to reopen it")
+    assert finish(child) == 1
+
+    # The facilitator reopens it; the participant finds every answer and can submit again.
+    subprocess.run(
+        [CONSULT, "--db", str(db), "panel", "reopen", SMALL, code], check=True, env=env()
+    )
+    child = spawn(db, "run", SMALL, "--code", code)
+    expect(child, "Your 5 earlier answer(s) are saved")
+    expect(child, "Everything correct?")
+    submit(child)
+    assert finish(child) == 0
+    assert status_of(db, code) == "submitted"
+
+
+def test_refusing_consent_stores_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    child = spawn(db, "run", EXAMPLE)
+    select(child, "I have an access code", 1)
+    select(child, "Language / 언어")
+    select(child, "Do you agree?", 1)
+    expect(child, "Nothing has been stored.")
+    assert finish(child) == 0
+    assert rows(db, "SELECT count(*) FROM participants") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM responses") == [(0,)]
+
+
+# --- many terminals at once -------------------------------------------------------------------
+
+_DRIVER = textwrap.dedent(
+    """
+    import sys
+    from consult.session_runner import record_answer
+    from consult.store import NewParticipant, Store
+    from consult.survey_registry import resolve_survey
+
+    with Store.open(sys.argv[1]) as store:
+        survey = resolve_survey(store, sys.argv[2])
+        person = store.add_participants(survey.id, [NewParticipant("science")])[0]
+        response = store.start_response(person.id, survey.hash)
+        answers = {}
+        for q in survey.questions():
+            if q.type == "number":
+                record_answer(store, response, survey, q, int(q.id[1:]), answers)
+    print("ok", len(answers))
+    """
+)
+
+
+def _many_questions_survey(path: Path, n: int) -> Path:
+    profile = "\n".join(
+        f"  - {{id: q{i:03d}, type: number, integer: true, text: 'Question {i}?'}}"
+        for i in range(1, n + 1)
+    )
+    path.write_text(
+        textwrap.dedent(
+            """\
+            id: session-many
+            version: "1"
+            languages: [en]
+            title: Many questions
+            groups: [{id: science, label: Science}]
+            scales:
+              - id: s3
+                points: [{value: 1, label: Low}, {value: 2, label: Mid}, {value: 3, label: High}]
+                support: [3]
+                opposition: [1]
+            consensus: {scope: panel, for: {support: ">= 70%"}}
+            proposals:
+              - id: p
+                title: P
+                statement: S
+                questions: [{id: support, type: scale, scale: s3, text: "Support?"}]
+            profile:
+            """
+        )
+        + profile
+        + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _complete_in_pty(db: Path, code: str, comment: str) -> int:
+    child = spawn(db, "run", SMALL, "--code", code, timeout=60)
+    start_small(child)
+    answer_small(child, comment=comment)
+    submit(child)
+    return finish(child)
+
+
+def test_twenty_writers_and_four_terminals_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    many = _many_questions_survey(tmp_path / "session-many.yaml", 100)
+    codes = [register(db, SMALL, "science") for _ in range(4)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DRIVER, str(db), str(many)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+        )
+        for _ in range(20)
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        ptys = list(pool.map(lambda c: _complete_in_pty(db, c, f"from {c}"), codes))
+    outputs = [w.communicate(timeout=120) for w in writers]
+    assert [w.returncode for w in writers] == [0] * 20
+    assert [err for _, err in outputs] == [""] * 20
+    assert [out.split() for out, _ in outputs] == [["ok", "100"]] * 20
+    assert ptys == [0] * 4
+    assert rows(db, "SELECT count(*) FROM answers WHERE question GLOB 'q[0-9]*'") == [(2000,)]
+    assert rows(db, "SELECT count(DISTINCT response_id) FROM answers WHERE question = 'q100'") == [
+        (20,)
+    ]
+    for code in codes:
+        assert json.loads(answers(db, code)["alpha.comment"]) == f"from {code}"
+        assert status_of(db, code) == "submitted"
