@@ -1,4 +1,4 @@
-"""The real ``consult run`` in a pseudo-terminal, on a real SQLite file, rows checked in the database."""
+"""The real ``consult run`` in a pty, on a real SQLite file, with rows checked in the database."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def test_complete_response_to_the_example(tmp_path: Path, korean: bool) -> None:
     log = logged(child)
     _answer_example(child, korean=korean)
     assert finish(child) == 0
-    (pid, group, language, status) = rows(
+    (_, group, language, status) = rows(
         db,
         "SELECT p.id, p.group_id, r.language, r.status FROM participants p "
         "JOIN responses r ON r.participant_id = p.id",
