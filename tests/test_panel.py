@@ -1,0 +1,210 @@
+"""Panel registration, import (all or nothing), listing and reopening."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from consult.errors import InputError
+from consult.panel import add_participant, import_panel, list_panel, read_panel_file, reopen
+from consult.store import CODE_ALPHABET, Store
+from consult.survey_loader import load_survey
+from consult.survey_registry import register_survey
+
+SMALL = Path(__file__).parent / "surveys" / "session-small.yaml"
+CONSULT = str(Path(sys.executable).with_name("consult"))
+
+
+@pytest.fixture
+def survey():
+    return load_survey(SMALL)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "consult.db") as s:
+        yield s
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM participants").fetchone()[0]
+
+
+def test_add_gives_a_code_without_look_alikes(store: Store, survey) -> None:
+    person = add_participant(store, survey, "science", name="Kim Minji", language="ko")
+    assert len(person.code) == 6 and set(person.code) <= set(CODE_ALPHABET)
+    assert not set(person.code) & set("0O1IL2Z5S8B")
+    assert (person.group_id, person.name, person.language) == ("science", "Kim Minji", "ko")
+    assert store.participant_by_code(survey.id, person.code.lower()) == person
+
+
+def test_add_rejects_unknown_group_and_language(store: Store, survey) -> None:
+    with pytest.raises(InputError) as info:
+        add_participant(store, survey, "industry", language="fr")
+    assert str(info.value) == (
+        "unknown group 'industry' (one of: science, policy); unknown language 'fr' (one of: en, ko)"
+    )
+    assert count(store) == 0
+
+
+def test_csv_import_registers_everyone(tmp_path: Path, store: Store, survey) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "\ufeffGroup,Name,Organization,Lang\n"
+        "science,Kim Minji,KIST,ko\n"
+        "\n"
+        'policy,"Lee, Jae",MOFA,\n',
+        encoding="utf-8",
+    )
+    people = import_panel(store, survey, path)
+    assert [(p.group_id, p.name, p.organisation, p.language) for p in people] == [
+        ("science", "Kim Minji", "KIST", "ko"),
+        ("policy", "Lee, Jae", "MOFA", None),
+    ]
+    assert len({p.code for p in people}) == 2
+
+
+def test_csv_import_is_all_or_nothing_with_row_numbers(
+    tmp_path: Path, store: Store, survey
+) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "group,name,language\n"
+        "science,Ann,en\n"
+        "industry,Bob,en\n"
+        "policy,Cho,en\n"
+        ",Dan,\n"
+        "policy,Eve,fr\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        import_panel(store, survey, path)
+    assert str(info.value) == (
+        f"{path}: 3 bad rows; nothing was imported\n"
+        "  row 3: unknown group 'industry' (one of: science, policy)\n"
+        "  row 5: group is empty\n"
+        "  row 6: unknown language 'fr' (one of: en, ko)"
+    )
+    assert count(store) == 0
+
+
+def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> None:
+    good = write_xlsx(
+        tmp_path / "good.xlsx",
+        [["group", "name", "organisation"], ["science", "Ann", "KAIST"], ["policy", "Bob", None]],
+    )
+    assert [p.name for p in import_panel(store, survey, good)] == ["Ann", "Bob"]
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx",
+        [["group", "name"], ["science", "Cho"], ["Science ", "Dan"], ["diplomacy", "Eve"]],
+    )
+    with pytest.raises(InputError) as info:
+        import_panel(store, survey, bad)
+    assert str(info.value) == (
+        f"{bad}: 2 bad rows; nothing was imported\n"
+        "  row 3: unknown group 'Science' (one of: science, policy)\n"
+        "  row 4: unknown group 'diplomacy' (one of: science, policy)"
+    )
+    assert count(store) == 2  # only the good file's
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty; expected a header row with a 'group' column"),
+        (
+            "name,email\nAnn,a@x\n",
+            "row 1: unknown column 'email' (expected: group, name, organisation, language)",
+        ),
+        ("name\nAnn\n", "row 1: no 'group' column in the header"),
+        ("group\n\n", "no participants in the file"),
+    ],
+)
+def test_bad_headers_and_empty_files(tmp_path: Path, survey, content: str, message: str) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_panel_file(survey, path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_unsupported_and_missing_files(tmp_path: Path, survey) -> None:
+    with pytest.raises(InputError, match=r"no such file"):
+        read_panel_file(survey, tmp_path / "absent.csv")
+    odd = tmp_path / "panel.ods"
+    odd.write_text("x")
+    with pytest.raises(InputError, match=r"unsupported file type '\.ods'; use \.csv or \.xlsx"):
+        read_panel_file(survey, odd)
+
+
+def test_list_and_reopen(store: Store, survey) -> None:
+    a = add_participant(store, survey, "science")
+    b = add_participant(store, survey, "policy")
+    register_survey(store, survey)
+    response = store.start_response(b.id, survey.hash, language="ko")
+    store.save_answer(response, "years", 4, 4.0)
+    store.submit_response(response.id)
+    entries = list_panel(store, survey)
+    assert [(e.pseudonym, e.status, e.answered, e.language) for e in entries] == [
+        (a.pseudonym, "not started", 0, None),
+        (b.pseudonym, "submitted", 1, "ko"),
+    ]
+    assert reopen(store, survey, b.code).status == "in_progress"
+    with pytest.raises(InputError, match="is not submitted; it is already open"):
+        reopen(store, survey, b.code)
+    with pytest.raises(InputError, match="has not started answering"):
+        reopen(store, survey, a.code)
+    with pytest.raises(InputError, match="unknown access code 'XXXXXX'"):
+        reopen(store, survey, "XXXXXX")
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CONSULT, "--db", str(db), *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_cli_import_errors_exit_2_with_every_bad_row(tmp_path: Path) -> None:
+    db, path = tmp_path / "consult.db", tmp_path / "panel.csv"
+    path.write_text("group,name\nscience,Ann\nnope,Bob\n", encoding="utf-8")
+    done = run(db, "panel", "import", str(SMALL), str(path))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"Error: {path}: 1 bad row; nothing was imported\n"
+        "  row 3: unknown group 'nope' (one of: science, policy)\n"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_shows_codes_once_and_list_hides_them(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    done = run(db, "panel", "add", str(SMALL), "--group", "science", "--name", "[bold]Kim[/]")
+    assert done.returncode == 0, done.stderr
+    assert "[bold]Kim[/]" in done.stdout  # a name is shown literally, never as markup
+    with Store.open(db) as store:
+        code = store.participants("session-small")[0].code
+    assert f"{code[:3]}-{code[3:]}" in done.stdout
+    listed = run(db, "panel", "list", str(SMALL))
+    assert f"{code[:3]}-{code[3:]}" not in listed.stdout and code not in listed.stdout
+    assert "Kim" not in listed.stdout
+    rows = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)
+    assert set(rows[0]) == {"pseudonym", "group", "language", "status", "answered", "last_activity"}
+    rows = json.loads(
+        run(db, "panel", "list", "session-small", "--json", "--codes", "--names").stdout
+    )
+    assert rows[0]["code"] == code and rows[0]["name"] == "[bold]Kim[/]"
