@@ -309,6 +309,9 @@ def test_kiosk_two_participants_second_sees_nothing_of_the_first(tmp_path: Path)
     # The screen and scrollback are cleared after the first participant, before the second.
     cleared_at = raw.rfind(CLEAR_SCREEN, 0, raw.find("경력은 몇 년입니까?", mark))
     assert raw.rfind("FIRST-PERSON-SECRET") < mark <= cleared_at
+    # Already the thank-you screen, waiting for a key, shows nothing of the first's answers.
+    last_secret = raw.rfind("FIRST-PERSON-SECRET")
+    assert CLEAR_SCREEN in raw[last_secret : raw.find("Press any key", last_secret)]
     second_screen = raw[cleared_at:]
     assert "FIRST-PERSON-SECRET" not in second_screen
     assert first not in second_screen and first.replace("-", "") not in second_screen

@@ -785,6 +785,10 @@ def _kiosk(
         try:
             outcome = answer_as(term, store, survey, who, session_id=session_id)
             if outcome in (Outcome.SUBMITTED, Outcome.DECLINED):
+                # Clear first: the review table must not wait on screen for the next person.
+                term.clear()
+                key = "submitted" if outcome is Outcome.SUBMITTED else "declined"
+                term.print(terminal_text(f"{_t('en', key)}\n{_t('ko', key)}"), style="bold green")
                 term.pause(MESSAGES["en"]["press_enter"] + " / " + MESSAGES["ko"]["press_enter"])
             elif outcome is Outcome.LATER:
                 notice = "Answers saved. / 응답이 저장되었습니다."
