@@ -123,6 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 WELCOME_CODE = "Access code / 접근 코드"
 HAVE_CODE = "I have an access code / 접근 코드가 있습니다"
 I_AM_NEW = "I am new / 처음입니다"
+HOW_TO_START = "Welcome. How would you like to start? / 환영합니다. 어떻게 시작하시겠습니까?"
 UNKNOWN_CODE = (
     "That code is not known for this survey; check it and try again. / 등록되지 않은 코드입니다."
 )
@@ -503,7 +504,9 @@ def _ask_identity(
 ) -> Any:
     """A Participant, ``_NEW`` (open enrolment), or None for the facilitator's exit word."""
     if survey.settings.enrolment == "open":
-        pick = term.select("", [_choice(HAVE_CODE, "code"), _choice(I_AM_NEW, "new")], qmark="»")
+        pick = term.select(
+            HOW_TO_START, [_choice(HAVE_CODE, "code"), _choice(I_AM_NEW, "new")], qmark="»"
+        )
         if pick == "new":
             return _NEW
     while True:
