@@ -21,9 +21,7 @@ def test_unchanged_file_comes_from_the_store_and_equals_the_file(tmp_path: Path)
     shutil.copy(EXAMPLE, survey_file)
     with Store.open(tmp_path / "c.db") as store:
         first = resolve_survey(store, str(survey_file))
-        assert store.survey_by_source(
-            __import__("hashlib").sha256(survey_file.read_bytes()).hexdigest()
-        )
+        assert store.survey_by_source(hashlib.sha256(survey_file.read_bytes()).hexdigest())
         again = resolve_survey(store, str(survey_file))
     assert again == first == load_survey(survey_file)  # frozen dataclasses compare by value
     assert again.hash == first.hash

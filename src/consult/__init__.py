@@ -1,6 +1,7 @@
 """consult: a terminal-first toolkit for stakeholder consultations.
 
-Layers (a module may import only from its own layer or lower ones; tests/test_architecture.py checks):
+Layers (a module imports only from its own layer or lower ones; tests/test_architecture.py
+checks):
 
 1. ``errors``, ``survey_model``, ``survey_loader``, ``stats``, ``safe_text``: pure, no I/O beyond
    reading a survey file.

@@ -37,7 +37,9 @@ def validate(
 
 @app.command("show")
 def show(
-    file: Annotated[Path, typer.Argument(help="A survey definition file (YAML).", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A survey definition file (YAML).", show_default=False)
+    ],
     lang: LangOpt = None,
 ) -> None:
     """Show a survey's outline: proposals, questions, types, scales and conditions."""

@@ -397,14 +397,16 @@ class Store:
     def survey_definition(self, survey_id: str) -> tuple[str, str] | None:
         """The latest stored definition of ``survey_id`` as (JSON text, path), or None."""
         row = self.conn.execute(
-            "SELECT definition, path FROM surveys WHERE survey_id = ? ORDER BY loaded_at DESC, rowid DESC LIMIT 1",
+            "SELECT definition, path FROM surveys WHERE survey_id = ? ORDER BY loaded_at DESC, "
+            "rowid DESC LIMIT 1",
             (survey_id,),
         ).fetchone()
         return (row[0], row[1]) if row else None
 
     def survey_versions(self, survey_id: str) -> list[dict[str, Any]]:
         return self._rows(
-            "SELECT hash, version, title, path, loaded_at FROM surveys WHERE survey_id = ? ORDER BY loaded_at",
+            "SELECT hash, version, title, path, loaded_at FROM surveys WHERE survey_id = ? ORDER "
+            "BY loaded_at",
             (survey_id,),
         )
 
@@ -430,7 +432,8 @@ class Store:
             pseudonym = "P-" + _random_code(PSEUDONYM_LENGTH)
             try:
                 cursor = self.conn.execute(
-                    "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, organisation, "
+                    "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, "
+                    "organisation, "
                     "language, simulated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         survey_id,
@@ -602,7 +605,7 @@ class Store:
             yield row
 
     def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
-        """pseudonym -> (name, organisation), for reports an organiser explicitly asks to identify."""
+        """pseudonym -> (name, organisation), only for reports an organiser asks to identify."""
         rows = self.conn.execute(
             "SELECT pseudonym, name, organisation FROM participants WHERE survey_id = ?",
             (survey_id,),
@@ -697,7 +700,8 @@ class Store:
         except OSError:
             terminal = None
         cursor = self.conn.execute(
-            "INSERT INTO sessions (survey_id, mode, facilitator, host, terminal, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (survey_id, mode, facilitator, host, terminal, started_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (survey_id, mode, user, os.uname().nodename, terminal, now()),
         )
         return int(cursor.lastrowid)
@@ -732,7 +736,8 @@ class Store:
         """The participant's response in ``round``, created in progress if there is none yet."""
         stamp = now()
         self.conn.execute(
-            "INSERT INTO responses (participant_id, survey_hash, round, status, session_id, language, "
+            "INSERT INTO responses (participant_id, survey_hash, round, status, session_id, "
+            "language, "
             "started_at, updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?) "
             "ON CONFLICT (participant_id, round) DO NOTHING",
             (participant_id, survey_hash, round, session_id, language, stamp, stamp),
@@ -747,13 +752,15 @@ class Store:
     def submit_response(self, response_id: int) -> None:
         stamp = now()
         self.conn.execute(
-            "UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ?",
+            "UPDATE responses SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id "
+            "= ?",
             (stamp, stamp, response_id),
         )
 
     def reopen_response(self, response_id: int) -> None:
         self.conn.execute(
-            "UPDATE responses SET status = 'in_progress', submitted_at = NULL, updated_at = ? WHERE id = ?",
+            "UPDATE responses SET status = 'in_progress', submitted_at = NULL, updated_at = ? "
+            "WHERE id = ?",
             (now(), response_id),
         )
 
@@ -762,7 +769,7 @@ class Store:
     def save_answer(
         self, response: Response, question: str, value: Any, numeric: float | None
     ) -> None:
-        """Store one answer and commit it at once. A changed answer keeps its old value in the history.
+        """Store one answer and commit it at once; a changed answer keeps its old value in history.
 
         One statement, so one implicit transaction: triggers add the history row and move the
         response's last activity, and a killed process leaves either all of it or none.
@@ -770,7 +777,8 @@ class Store:
         self.conn.execute(
             "INSERT INTO answers (response_id, question, group_id, value, numeric, answered_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, question) DO UPDATE SET "
-            "value = excluded.value, numeric = excluded.numeric, answered_at = excluded.answered_at "
+            "value = excluded.value, numeric = excluded.numeric, answered_at = "
+            "excluded.answered_at "
             "WHERE value IS NOT excluded.value",
             (
                 response.id,
@@ -783,7 +791,7 @@ class Store:
         )
 
     def clear_answer(self, response: Response, question: str) -> None:
-        """Remove an answer that no longer applies (its condition stopped holding); the history keeps it."""
+        """Remove an answer whose condition stopped holding; the history keeps it."""
         self.conn.execute(
             "DELETE FROM answers WHERE response_id = ? AND question = ?", (response.id, question)
         )
@@ -827,7 +835,8 @@ class Store:
 
 _RESPONSE_SELECT = (
     "SELECT r.id, r.participant_id, p.group_id, r.survey_hash, r.round, r.status, r.language, "
-    "r.started_at, r.updated_at, r.submitted_at FROM responses r JOIN participants p ON p.id = r.participant_id"
+    "r.started_at, r.updated_at, r.submitted_at FROM responses r JOIN participants p ON p.id = "
+    "r.participant_id"
 )
 
 
