@@ -186,6 +186,26 @@ def test_results_json_equals_the_library(demo: Path) -> None:
     with Store.open(demo / "results" / "consult.db") as store:
         expected = aggregate(store, survey, ResponseFilter(include_simulated=True)).to_dict()
     assert json.loads(run.stdout) == json.loads(json.dumps(expected))
+    # Piped, the JSON is compact: one line (Python's C encoder; indenting is for terminals).
+    assert run.stdout.count("\n") == 1
+
+
+def test_results_json_is_indented_at_a_terminal(demo: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        CONSULT,
+        ["results", SURVEY, "--json", "--include-simulated"],
+        cwd=str(demo),
+        env=env(),
+        encoding="utf-8",
+        timeout=60,
+    )
+    text = child.read()
+    child.close()
+    assert child.exitstatus == 0, text
+    assert text.startswith('{\r\n  "survey": {\r\n    "id": "st-diplomacy-roundtable",')
+    piped = demo_run(demo, "results", SURVEY, "--json", "--include-simulated")
+    assert json.loads(text) == json.loads(piped.stdout)
 
 
 def test_results_by_stored_id(demo: Path) -> None:

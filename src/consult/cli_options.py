@@ -84,3 +84,17 @@ def response_filter(
         include_in_progress=include_in_progress,
         include_simulated=include_simulated,
     )
+
+
+def echo_json(value: object) -> None:
+    """Print ``value`` as JSON: indented for a person at a terminal, compact for a pipe.
+
+    Indenting makes Python fall back from its C encoder to the pure-Python one, which costs
+    more than the aggregation itself on a large survey (as httpie, pretty only for a TTY).
+    """
+    import json
+    import sys
+
+    pretty = sys.stdout.isatty()
+    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    typer.echo(text)

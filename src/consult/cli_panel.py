@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from consult.cli_options import JsonOpt, SurveyArg
+from consult.cli_options import JsonOpt, SurveyArg, echo_json
 
 if TYPE_CHECKING:
     from consult.store import Participant
@@ -111,7 +110,7 @@ def list_(
             del row["name"], row["organisation"]
         rows.append(row)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     from rich.console import Console
     from rich.table import Table

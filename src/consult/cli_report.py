@@ -34,7 +34,7 @@ def report(
     from consult.cli import open_store
     from consult.cli_options import response_filter
     from consult.errors import InputError
-    from consult.survey_outline import survey_language
+    from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
     if identify and not raw:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from consult.cli_options import (
     SinceOpt,
     SurveyArg,
     UntilOpt,
+    echo_json,
     response_filter,
 )
 
@@ -47,7 +47,7 @@ def results(
     """Support for each proposal, overall and by stakeholder group, sorted by support."""
     from consult.aggregation import aggregate
     from consult.cli import open_store
-    from consult.survey_outline import survey_language
+    from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
@@ -56,13 +56,7 @@ def results(
         language = survey_language(s, lang)
         _check_groups(s, flt.groups)
         if as_json:
-            typer.echo(
-                json.dumps(
-                    aggregate(store, s, flt, language, comments=comments).to_dict(),
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            echo_json(aggregate(store, s, flt, language, comments=comments).to_dict())
             return
         from rich.console import Console
 
@@ -134,7 +128,7 @@ def export(
     from consult.cli import open_store
     from consult.errors import InputError
     from consult.exports import FORMATS, WHATS, write_export
-    from consult.survey_outline import survey_language
+    from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
     if what not in WHATS:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from consult.cli_options import IncludeSimulatedOpt, JsonOpt, SurveyArg
+from consult.cli_options import IncludeSimulatedOpt, JsonOpt, SurveyArg, echo_json
 
 
 def run(
@@ -62,7 +61,7 @@ def status(
             store, resolve_survey(store, survey), include_simulated=include_simulated
         )
     if as_json:
-        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        echo_json(figures)
         return
     from rich.console import Console
     from rich.table import Table

@@ -13,7 +13,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,6 +229,10 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # Within a snapshot, the ids each filter admits, kept in temporary tables (see
+        # _eligible_responses); None outside a snapshot.
+        self._admitted: dict[tuple[str, ResponseFilter], str] | None = None
+        self._temp_tables = 0
 
     # --- opening ------------------------------------------------------------------------
 
@@ -491,15 +495,45 @@ class Store:
             yield
             return
         self.conn.execute("BEGIN DEFERRED")
+        self._admitted = {}
         try:
             yield
         except BaseException:
+            self._drop_admitted()
             self.conn.execute("ROLLBACK")
             raise
+        self._drop_admitted()
         self.conn.execute("COMMIT")
 
+    def _drop_admitted(self) -> None:
+        tables, self._admitted = (self._admitted or {}).values(), None
+        for table in tables:
+            # A cursor on it not yet finalised keeps it: it goes with the connection.
+            with suppress(sqlite3.OperationalError):
+                self.conn.execute(f"DROP TABLE temp.{table}")
+
     def _eligible_responses(self, survey_id: str, flt: ResponseFilter) -> tuple[str, list[Any]]:
-        """A subquery of the ids of the responses ``flt`` admits, and its parameters."""
+        """A subquery of the ids of the responses ``flt`` admits, and its parameters.
+
+        Within a snapshot the ids are worked out once per filter and kept in a temporary table:
+        a report asks for them a hundred times, and each join of responses with participants
+        costs some 30 ms at 20,000 responses.
+        """
+        sql, params = self._admitted_query(survey_id, flt)
+        if self._admitted is None:
+            return sql, params
+        key = (survey_id, flt)
+        table = self._admitted.get(key)
+        if table is None:
+            self._temp_tables += 1
+            table = f"consult_admitted_{self._temp_tables}"
+            self.conn.execute(f"CREATE TEMP TABLE {table} (id INTEGER PRIMARY KEY)")
+            self.conn.execute(f"INSERT INTO temp.{table} {sql}", params)
+            self._admitted[key] = table
+        return f"SELECT id FROM temp.{table}", []
+
+    @staticmethod
+    def _admitted_query(survey_id: str, flt: ResponseFilter) -> tuple[str, list[Any]]:
         sql = (
             "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id "
             "WHERE p.survey_id = ?"
@@ -529,18 +563,7 @@ class Store:
     ) -> list[tuple[str, str, str, int]]:
         """Answer counts per (question, group, stored JSON value) over the admitted responses,
         for ``questions`` only when given (free text has as many values as answers)."""
-        sub, params = self._eligible_responses(survey_id, flt)
-        only = ""
-        if questions is not None:
-            only = f"question IN ({', '.join('?' * len(questions))}) AND "
-            params = [*questions, *params]
-        # Left to itself, the planner walks the admitted responses and sorts their answers
-        # (5x slower); scanning the covering index in GROUP BY order needs no sort at all.
-        return self.conn.execute(
-            "SELECT question, group_id, value, count(*) FROM answers INDEXED BY answers_histogram "
-            f"WHERE {only}response_id IN ({sub}) GROUP BY question, group_id, value",
-            params,
-        ).fetchall()
+        return self._counts(survey_id, flt, questions, "value, ")
 
     def answer_counts(
         self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
@@ -548,13 +571,54 @@ class Store:
         """How many admitted answers each of ``questions`` has, per group: (question, group, n)."""
         if not questions:
             return []
-        sub, params = self._eligible_responses(survey_id, flt)
-        return self.conn.execute(
-            "SELECT question, group_id, count(*) FROM answers INDEXED BY answers_histogram "
-            f"WHERE question IN ({', '.join('?' * len(questions))}) AND response_id IN ({sub}) "
-            "GROUP BY question, group_id",
-            [*questions, *params],
-        ).fetchall()
+        return self._counts(survey_id, flt, questions, "")
+
+    def _counts(
+        self, survey_id: str, flt: ResponseFilter, questions: Sequence[str] | None, value: str
+    ) -> list[Any]:
+        """Answers counted per (question, group[, value]) over the responses ``flt`` admits.
+
+        Testing each of a million answers against the admitted responses costs more than the
+        counting itself. When most responses are admitted (the usual case: a few unfinished or
+        simulated ones are not), it is cheaper to count every answer to these questions from
+        the covering index, in its order, and take away the few responses left out, found
+        through their own (response_id, question) index.
+        """
+        sub, sub_params = self._eligible_responses(survey_id, flt)
+        only, only_params = "", []
+        if questions is not None:
+            only = f"question IN ({', '.join('?' * len(questions))}) AND "
+            only_params = list(questions)
+        keys = f"question, group_id, {value}"
+        with self.snapshot():
+            total, left_out = self.conn.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE id NOT IN ({sub})) FROM responses",
+                sub_params,
+            ).fetchone()
+            if left_out * 2 > total:
+                # Scanning the covering index in GROUP BY order needs no sort; left to itself,
+                # the planner walks the admitted responses and sorts their answers (5x slower).
+                return self.conn.execute(
+                    f"SELECT {keys}count(*) FROM answers INDEXED BY answers_histogram "
+                    f"WHERE {only}response_id IN ({sub}) GROUP BY {keys.rstrip(', ')}",
+                    [*only_params, *sub_params],
+                ).fetchall()
+            counts: dict[tuple[Any, ...], int] = {}
+            for *key, n in self.conn.execute(
+                f"SELECT {keys}count(*) FROM answers INDEXED BY answers_histogram "
+                f"WHERE {only.removesuffix(' AND ') or '1'} GROUP BY {keys.rstrip(', ')}",
+                only_params,
+            ):
+                counts[tuple(key)] = n
+            if left_out:
+                for *key, n in self.conn.execute(
+                    f"SELECT {keys}count(*) FROM answers WHERE {only}response_id IN "
+                    f"(SELECT id FROM responses WHERE id NOT IN ({sub})) "
+                    f"GROUP BY {keys.rstrip(', ')}",
+                    [*only_params, *sub_params],
+                ):
+                    counts[tuple(key)] -= n
+        return [(*key, n) for key, n in counts.items() if n]
 
     def latest_round(self, survey_id: str, flt: ResponseFilter) -> int | None:
         """The highest round among the responses ``flt`` admits (whatever its own round)."""

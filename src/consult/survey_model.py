@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from consult.errors import InputError
 from consult.stats import ConsensusRule, ScaleSpec
 
 QUESTION_TYPES = ("scale", "single_choice", "multiple_choice", "ranking", "number", "text")
@@ -230,3 +231,12 @@ class Survey:
     @property
     def group_ids(self) -> tuple[str, ...]:
         return tuple(g.id for g in self.groups)
+
+
+def survey_language(survey: Survey, lang: str | None) -> str:
+    """``lang`` if the survey has it, else its first language; an unknown one is an error."""
+    if lang is None:
+        return survey.languages[0]
+    if lang not in survey.languages:
+        raise InputError(f"--lang {lang}: the survey is in {', '.join(survey.languages)}")
+    return lang

@@ -9,8 +9,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 from rich.tree import Tree
 
-from consult.errors import InputError
-from consult.survey_model import Question, Survey
+from consult.survey_model import Question, Survey, survey_language
 
 TYPE_NAMES = {
     "scale": "scale",
@@ -20,15 +19,6 @@ TYPE_NAMES = {
     "number": "number",
     "text": "text",
 }
-
-
-def survey_language(survey: Survey, lang: str | None) -> str:
-    """``lang`` if the survey has it, else its first language; an unknown one is an error."""
-    if lang is None:
-        return survey.languages[0]
-    if lang not in survey.languages:
-        raise InputError(f"--lang {lang}: the survey is in {', '.join(survey.languages)}")
-    return lang
 
 
 def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
