@@ -329,3 +329,43 @@ def test_cli_as_a_new_user(tmp_path):
     assert lang.returncode == 2
     assert lang.stderr == "Error: --lang fr: the survey is in en, ko\n"
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_no_comments_leaves_every_free_text_answer_out(built, tmp_path):
+    from consult.aggregation import iter_comments
+
+    store, survey = built["store"], built["survey"]
+    results = built["results"]
+    texts = {c["text"] for c in iter_comments(store, survey, results.filter)}
+    assert set(HOSTILE.values()) - {HOSTILE["final_comment"]} <= texts
+    n_comments = sum(n for g in results.comment_counts.values() for n in g.values())
+    assert n_comments == len(list(iter_comments(store, survey, results.filter))) > 7
+
+    path = tmp_path / "no-comments.xlsx"
+    calls = []
+    summary = write_report(
+        store, survey, path, flt=FLT, lang="en", raw=True, comments=False,
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    assert "Comments" not in wb.sheetnames
+    values = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert not texts & values
+    assert "bell and escape[2J removed" not in values  # as the Comments sheet shows it
+    # Only their number is given: in Proposal detail for each text follow-up, and in Method.
+    detail = {c.value for row in wb["Proposal detail"].iter_rows() for c in row}
+    for key in ("ministry-led.comment", "legal-foundation.comment"):
+        n = sum(results.comment_counts[key].values())
+        assert f"{n} answers, left out of this report (--no-comments)" in detail
+    method = {r[0]: r[1] for r in wb["Method"].iter_rows(values_only=True) if r[0]}
+    assert method["Free-text answers"] == (
+        f"Left out of this report (--no-comments): {n_comments} not shown"
+    )
+    # Raw answers: every answer but the free text; the progress bar still reaches its end.
+    assert summary.raw_answers == built["summary"].raw_answers - n_comments
+    done = [(d, t) for s, d, t in calls if s == "Writing raw answers"][-1]
+    assert done == (summary.raw_answers, summary.raw_answers)
+    full = {r[0]: r[1] for r in built["wb"]["Method"].iter_rows(values_only=True) if r[0]}
+    assert full["Free-text answers"] == (
+        f"Included: {n_comments} (Comments sheet), authors shown only by group"
+    )

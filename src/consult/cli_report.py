@@ -25,6 +25,14 @@ def report(
             "--identify", help="Show names and organisations in Raw answers (needs --raw)."
         ),
     ] = False,
+    comments: Annotated[
+        bool,
+        typer.Option(
+            "--comments/--no-comments",
+            help="Include free-text answers; --no-comments leaves them out (they can identify "
+            "their authors) and gives only their number.",
+        ),
+    ] = True,
     include_simulated: IncludeSimulatedOpt = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -53,7 +61,7 @@ def report(
         with _progress() as progress:
             summary = write_report(
                 store, s, path, flt=flt, lang=language, raw=raw, identify=identify,
-                progress=progress,
+                comments=comments, progress=progress,
             )  # fmt: skip
     simulated = "simulated responses included" if include_simulated else "simulated left out"
     typer.echo(

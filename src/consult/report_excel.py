@@ -184,6 +184,10 @@ LABELS: dict[str, dict[str, str]] = {
         "m.raw.none": "Not included (add --raw)",
         "m.raw.pseudonymous": "Included, pseudonymous ids only",
         "m.raw.identified": "Included WITH names and organisations (--identify)",
+        "m.comments": "Free-text answers",
+        "m.comments.included": "Included: {n} (Comments sheet), authors shown only by group",
+        "m.comments.excluded": "Left out of this report (--no-comments): {n} not shown",
+        "detail.left_out": "{n} answers, left out of this report (--no-comments)",
         "m.generated": "Generated at (UTC)",
         "m.tool": "Tool",
     },
@@ -313,6 +317,10 @@ LABELS: dict[str, dict[str, str]] = {
         "m.raw.none": "포함하지 않음 (--raw 추가)",
         "m.raw.pseudonymous": "포함, 가명 ID만",
         "m.raw.identified": "이름과 소속 포함 (--identify)",
+        "m.comments": "자유 응답",
+        "m.comments.included": "포함: {n}건 (의견 시트), 작성자는 집단으로만 표시",
+        "m.comments.excluded": "이 보고서에서 제외 (--no-comments): {n}건 미표시",
+        "detail.left_out": "응답 {n}건, 이 보고서에서 제외 (--no-comments)",
         "m.generated": "작성 시각 (UTC)",
         "m.tool": "도구",
     },
@@ -502,19 +510,24 @@ def write_report(
     lang: str,
     raw: bool = False,
     identify: bool = False,
+    comments: bool = True,
     progress: Progress | None = None,
 ) -> ReportSummary:
     """Write the Excel report of ``survey`` to ``path`` (replaced atomically) and summarise it.
 
     ``lang`` is a language of the survey; sheet labels are in it when this module has them
     (English otherwise). ``identify`` adds names to the Raw answers sheet and needs ``raw``.
+    ``comments=False`` leaves every free-text answer out (they can identify their authors):
+    no Comments sheet, no texts in Proposal detail or Raw answers, only their number.
     """
     if identify and not raw:
         raise InputError("--identify needs --raw: names only ever appear in the Raw answers sheet")
     if lang not in survey.languages:
         raise InputError(f"--lang {lang}: the survey is in {', '.join(survey.languages)}")
     path = Path(path)
-    report = _Report(store, survey, flt, lang, progress or (lambda stage, done, total: None))
+    report = _Report(
+        store, survey, flt, lang, progress or (lambda stage, done, total: None), comments
+    )
     tmp = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -529,7 +542,13 @@ def write_report(
 
 class _Report:
     def __init__(
-        self, store: Store, survey: Survey, flt: ResponseFilter, lang: str, progress: Progress
+        self,
+        store: Store,
+        survey: Survey,
+        flt: ResponseFilter,
+        lang: str,
+        progress: Progress,
+        with_comments: bool = True,
     ) -> None:
         self.store = store
         self.survey = survey
@@ -538,6 +557,7 @@ class _Report:
         self.t = LABELS.get(lang, LABELS["en"])
         self.progress = progress
         self.generated = datetime.now(UTC)
+        self.with_comments = with_comments
 
     def label(self, key: str, **kw: Any) -> str:
         return self.t[key].format(**kw) if kw else self.t[key]
@@ -566,7 +586,8 @@ class _Report:
             self._detail(wb),
             self._rankings(wb),
         ]
-        names.append(self._comments(wb))
+        if self.with_comments:
+            names.append(self._comments(wb))
         names.append(self._participation(wb))
         names.append(self._method(wb, raw, identify))
         n_raw = 0
@@ -986,7 +1007,12 @@ class _Report:
         """Rows (as cell factories) summarising one follow-up question."""
         r = self.results
         out: list[Callable[[Any], list[WriteOnlyCell]]] = []
-        if q.type == "text":
+        if q.type == "text" and not self.with_comments:
+            total = sum(r.comment_counts.get(q.key, {}).values())
+            out.append(
+                lambda ws: [_cell(ws, self.label("detail.left_out", n=total), font=_NOTE_FONT)]
+            )
+        elif q.type == "text":
             total = sum(r.comment_counts.get(q.key, {}).values())
             texts = [
                 (c["group"], c["text"])
@@ -1267,6 +1293,13 @@ class _Report:
             ),
             ("m.alpha", r.alpha_ordinal),
             ("m.raw", raw_text),
+            (
+                "m.comments",
+                self.label(
+                    "m.comments.included" if self.with_comments else "m.comments.excluded",
+                    n=sum(n for g in r.comment_counts.values() for n in g.values()),
+                ),
+            ),
             ("m.generated", self.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
             (
                 "m.tool",
@@ -1317,10 +1350,21 @@ class _Report:
         ws.freeze_panes = "A2"
         ws.append([_cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL) for h in headers])
         total = self.store.report_answer_count(self.survey.id, self.flt)
+        # Without comments, only answers to questions known not to be free text are shown
+        # (an answer kept from an earlier version of the survey could be text).
+        shown = (
+            None
+            if self.with_comments
+            else {q.key for q in self.survey.questions() if q.type != "text"}
+        )
+        if shown is not None:
+            total -= sum(n for g in self.results.comment_counts.values() for n in g.values())
         self.progress("Writing raw answers", 0, total)
         yes, no = self.label("yes"), self.label("no")
         n = 0
         for rec in answer_records(self.store, self.survey, self.flt):
+            if shown is not None and rec["question"] not in shown:
+                continue
             value = rec["value"]
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
