@@ -71,8 +71,44 @@ def paired_medians(
     return statistics.median(ours_times), statistics.median(base_times)
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
-    """Run a command to completion; return its peak RSS in KiB. Fails loudly on a bad exit."""
+PEAK_RSS_WRAPPER = textwrap.dedent(
+    """\
+    import atexit, sys
+
+    out = sys.argv.pop(1)
+
+    def record():
+        with open("/proc/self/status") as status, open(out, "w") as f:
+            f.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+    atexit.register(record)
+    sys.argv[0] = "consult"
+    from consult.cli import main
+
+    main()
+    """
+)
+
+
+def run(
+    cmd: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    memory: bool = False,
+) -> int:
+    """Run a command to completion; return its peak RSS in KiB. Fails loudly on a bad exit.
+
+    With ``memory``, ``consult`` runs through a wrapper that reads the process's own
+    high-water mark (VmHWM) as it exits. A child's rusage is no good here: Linux counts in it
+    the memory of the parent it was forked from, so a benchmark process that had grown to
+    600 MB made every report look 600 MB.
+    """
+    hwm_file = None
+    if memory and cmd[0] == CONSULT and Path("/proc/self/status").exists():
+        fd, hwm_file = tempfile.mkstemp(prefix="consult-hwm-")
+        os.close(fd)
+        cmd = [sys.executable, "-c", PEAK_RSS_WRAPPER, hwm_file, *cmd[1:]]
     proc = subprocess.Popen(
         cmd,
         env=env,
@@ -81,14 +117,18 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
     )
-    # wait4 gives this child's own rusage, so its peak memory is not mixed with others'.
-    _, status, usage = os.wait4(proc.pid, 0)
     err = proc.stderr.read().decode() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
     if proc.stderr:
         proc.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {code}: {err.strip()[-500:]}")
+    if hwm_file:
+        text = Path(hwm_file).read_text()
+        Path(hwm_file).unlink()
+        if text:
+            return int(text)
     return usage.ru_maxrss
 
 
@@ -416,7 +456,7 @@ def case_report(
 
     def ours(*extra: str) -> Callable[[], None]:
         def go() -> None:
-            peak[0] = max(peak[0], run([*command, *extra], env))
+            peak[0] = max(peak[0], run([*command, *extra], env, memory=True))
 
         return go
 
@@ -456,6 +496,7 @@ def case_raw(workdir: Path, db: Path, survey: Path, rows: int) -> tuple[Row, int
     peak = run(
         [CONSULT, "report", str(survey), "-o", str(out), "--force", "--raw", "--include-simulated"],
         env,
+        memory=True,
     )
     ours = time.perf_counter() - start
     start = time.perf_counter()
