@@ -36,6 +36,7 @@ LAYERS = {
     "exports": 3,
     "results_view": 3,
     "report_excel": 3,
+    "xlsx_stream": 3,
     "cli": 4,
     "__main__": 4,
 }

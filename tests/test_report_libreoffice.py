@@ -29,7 +29,7 @@ def calc(tmp_path_factory):
         pytest.skip("LibreOffice (soffice) is not installed; CI installs it")
     tmp = tmp_path_factory.mktemp("libreoffice")
     store, survey = fill_store(tmp / "t.db")
-    write_report(store, survey, tmp / "report.xlsx", flt=FLT, lang="en")
+    summary = write_report(store, survey, tmp / "report.xlsx", flt=FLT, lang="en", raw=True)
     results = aggregate(store, survey, FLT, "en")
     store.close()
     out = tmp / "csv"
@@ -54,7 +54,7 @@ def calc(tmp_path_factory):
         with open(out / f"report-{name}.csv", encoding="utf-8", newline="") as f:
             return list(csv.reader(f))
 
-    return sheet, results
+    return sheet, results, summary
 
 
 def number(text: str) -> float:
@@ -62,7 +62,7 @@ def number(text: str) -> float:
 
 
 def test_summary_numbers_survive(calc):
-    sheet, results = calc
+    sheet, results, _ = calc
     rows = sheet("Summary")
     header = rows[3]
     assert header[:4] == ["Rank", "Proposal", "n", "Support"]
@@ -82,7 +82,7 @@ def test_summary_numbers_survive(calc):
 
 
 def test_by_group_numbers_survive(calc):
-    sheet, results = calc
+    sheet, results, _ = calc
     rows = sheet("By group")
     body = rows[4 : 4 + len(results.proposals)]
     for row, p in zip(body, results.proposals, strict=True):
@@ -94,9 +94,26 @@ def test_by_group_numbers_survive(calc):
 
 
 def test_hostile_comments_shown_as_typed(calc):
-    sheet, _ = calc
+    sheet, _, _ = calc
     shown = {row[3] for row in sheet("Comments")[2:] if len(row) > 3}
     for key, typed in HOSTILE.items():
         if key == "final_comment":
             continue  # control characters are removed on purpose (test_report checks)
         assert typed in shown, (typed, sorted(s for s in shown if len(s) < 40))
+
+
+def test_raw_answers_survive(calc):
+    """The Raw answers sheet, written past openpyxl (consult.xlsx_stream), as Calc reads it."""
+    sheet, _, summary = calc
+    rows = sheet("Raw answers")
+    assert rows[0][:3] == ["Participant (pseudonym)", "Group", "Round"]
+    body = [r for r in rows[1:] if any(r)]
+    assert len(body) == summary.raw_answers > 400
+    assert all(r[0].startswith("P-") and r[2] == "1" for r in body)
+    values = {r[7] for r in body}
+    for key, typed in HOSTILE.items():
+        if key != "final_comment":
+            assert typed in values, typed
+    support = [r for r in body if r[6].endswith(".support") and r[7].isdigit()]
+    assert len(support) > 200
+    assert all(float(r[8]) == float(r[7]) for r in support)  # the numeric twin of the answer

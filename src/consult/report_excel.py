@@ -22,7 +22,6 @@ from typing import Any
 import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule, FormulaRule
@@ -38,11 +37,11 @@ from consult.exports import answer_records
 from consult.safe_text import FORMULA_PREFIXES
 from consult.store import ResponseFilter, Store
 from consult.survey_model import Question, Survey
+from consult.xlsx_stream import StreamedRows, cell_text, splice
 
 #: progress(stage, done, total): called while long work runs; total is None when unknown.
 Progress = Callable[[str, int, int | None], None]
 
-MAX_CELL_TEXT = 32_767  # Excel's limit; openpyxl would cut silently, we cut visibly
 FOLLOW_UP_LIMIT = 50  # follow-up answers shown per question on Proposal detail
 _PROGRESS_EVERY = 5_000
 
@@ -353,14 +352,6 @@ DECIMAL = "0.0"
 DECIMAL2 = "0.00"
 
 
-def _safe_text(text: str) -> str:
-    """Participant text as a cell can hold it: no illegal XML characters, within Excel's limit."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if len(text) > MAX_CELL_TEXT:
-        text = text[: MAX_CELL_TEXT - 1] + "…"
-    return text
-
-
 def _cell(
     ws: Any,
     value: Any,
@@ -373,7 +364,7 @@ def _cell(
 ) -> WriteOnlyCell:
     """A write-only cell; every string is literal text, never a formula or a link."""
     if isinstance(value, str):
-        text = _safe_text(value)
+        text = cell_text(value)
         cell = WriteOnlyCell(ws, value=text)
         # openpyxl would make "=..." a formula; spreadsheets would run "+ - @" on edit.
         cell.data_type = "s"
@@ -410,20 +401,6 @@ def _lines(text: Any, width: float) -> int:
         else:
             used += w + (1 if used else 0)
     return lines
-
-
-def _fast(ws: Any, value: Any) -> Any:
-    """A value for a big streamed sheet: a plain value where that is safe, else a text cell.
-
-    Building a styled cell costs about as much as writing it; most values need none.
-    """
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
-            return _cell(ws, value)
-        return value if len(value) <= MAX_CELL_TEXT else _safe_text(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _too_wide(text: str, width: int = COMMENT_WIDTH) -> bool:
@@ -578,6 +555,22 @@ class _Report:
         self.results = aggregate(self.store, self.survey, self.flt, self.lang)
         self.flt = self.results.filter  # the round aggregate settled on, for every later sheet
         wb = Workbook(write_only=True)
+        self._streams: list[StreamedRows] = []
+        try:
+            return self._write_sheets(wb, tmp, final, raw=raw, identify=identify)
+        finally:
+            for rows in self._streams:
+                rows.close()
+
+    def _stream(self, ws: Any, first_row: int) -> StreamedRows:
+        """Rows of a big sheet, written past openpyxl and put in after it saves (see splice)."""
+        rows = StreamedRows(ws, first_row, wrap=_WRAP_TOP)
+        self._streams.append(rows)
+        return rows
+
+    def _write_sheets(
+        self, wb: Workbook, tmp: Path, final: Path, *, raw: bool, identify: bool
+    ) -> ReportSummary:
         wb.properties.title = self.results.title
         wb.properties.creator = f"consult {__version__}"
         names = [
@@ -598,6 +591,7 @@ class _Report:
         names.append(self._chart_data_sheet_name)
         self.progress("Saving the workbook", 0, None)
         wb.save(tmp)
+        splice(tmp, self._streams)
         return ReportSummary(
             path=final,
             sheets=tuple(names),
@@ -1118,7 +1112,8 @@ class _Report:
         total = sum(n for per_group in r.comment_counts.values() for n in per_group.values())
         self.progress("Writing comments", 0, total)
         question_text: dict[str, str] = {}
-        n = 0
+        groups = {g.id: g.label.get(self.lang) for g in self.survey.groups}
+        rows = self._stream(ws, first_row=3)
         for c in comments:
             key = c["question"]
             if key not in question_text:
@@ -1127,19 +1122,18 @@ class _Report:
                 except KeyError:
                     question_text[key] = key
             text = c["text"]
-            # Styling a cell costs as much as writing it: only a comment too long for the
-            # column's width gets a wrapped cell; the rest are plain (but formula-safe) values.
-            ws.append(
+            rows.append(
                 [
-                    _fast(ws, titles.get(c["proposal"], "")),
-                    _fast(ws, question_text[key]),
-                    _fast(ws, self.group_label(c["group"])),
-                    _cell(ws, text, align=_WRAP_TOP) if _too_wide(text) else _fast(ws, text),
-                ]
+                    titles.get(c["proposal"], ""),
+                    question_text[key],
+                    groups.get(c["group"], c["group"]),
+                    text,
+                ],
+                wrap=(3,) if _too_wide(text) else (),
             )
-            n += 1
-            if n % _PROGRESS_EVERY == 0:
-                self.progress("Writing comments", n, total)
+            if rows.rows % _PROGRESS_EVERY == 0:
+                self.progress("Writing comments", rows.rows, total)
+        n = rows.rows
         self.progress("Writing comments", n, total)
         if n:
             _add_table(ws, "Comments", f"A2:D{n + 2}", headers, "TableStyleLight9")
@@ -1361,32 +1355,32 @@ class _Report:
             total -= sum(n for g in self.results.comment_counts.values() for n in g.values())
         self.progress("Writing raw answers", 0, total)
         yes, no = self.label("yes"), self.label("no")
-        n = 0
+        rows = self._stream(ws, first_row=2)
         for rec in answer_records(self.store, self.survey, self.flt):
             if shown is not None and rec["question"] not in shown:
                 continue
             value = rec["value"]
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
-            row = [_fast(ws, rec["participant"])]
+            row = [rec["participant"]]
             if identify:
                 name, org = names.get(rec["participant"], (None, None))
-                row += [_fast(ws, name or ""), _fast(ws, org or "")]
+                row += [name or "", org or ""]
             row += [
-                _fast(ws, rec["group"]),
+                rec["group"],
                 rec["round"],
                 rec["status"],
                 yes if rec["simulated"] else no,
-                _fast(ws, rec["proposal"]),
-                _fast(ws, rec["question"]),
-                _fast(ws, value),
+                rec["proposal"],
+                rec["question"],
+                value,
                 rec["numeric"],
                 rec["answered_at"],
             ]
-            ws.append(row)
-            n += 1
-            if n % _PROGRESS_EVERY == 0:
-                self.progress("Writing raw answers", n, total)
+            rows.append(row)
+            if rows.rows % _PROGRESS_EVERY == 0:
+                self.progress("Writing raw answers", rows.rows, total)
+        n = rows.rows
         self.progress("Writing raw answers", n, total)
         if n:
             ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
