@@ -369,3 +369,27 @@ def test_no_comments_leaves_every_free_text_answer_out(built, tmp_path):
     assert full["Free-text answers"] == (
         f"Included: {n_comments} (Comments sheet), authors shown only by group"
     )
+
+
+def test_no_comments_also_hides_text_kept_from_an_earlier_version(tmp_path):
+    """Free text stored under a key that is a choice or scale now is still free text."""
+    store, survey = fill_store(tmp_path / "t.db")
+    [person] = store.add_participants(survey.id, [NewParticipant("diplomacy")])
+    response = store.start_response(person.id, survey.hash)
+    store.save_answer(response, "ministry-led.support", "an old free-text answer", None)
+    store.save_answer(response, "legal-foundation.support", 4, 4.0)
+    store.submit_response(response.id)
+    path = tmp_path / "r.xlsx"
+    summary = write_report(store, survey, path, flt=FLT, lang="en", raw=True, comments=False)
+    rows = list(
+        openpyxl.load_workbook(path, read_only=True)["Raw answers"].iter_rows(values_only=True)
+    )
+    values = {r[7] for r in rows}
+    assert "an old free-text answer" not in values
+    assert len(rows) - 1 == summary.raw_answers
+    # Option ids and abstentions are not free text: they stay.
+    questions = {q.key: q for q in survey.questions()}
+    kept = {r[6] for r in rows[1:]}
+    assert {k for k, q in questions.items() if q.type == "single_choice"} & kept
+    assert "legal-foundation.support" in kept
+    store.close()

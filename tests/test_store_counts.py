@@ -157,3 +157,19 @@ def test_temporary_tables_go_with_the_snapshot(tmp_path: Path) -> None:
             assert len(temp) == 2
         assert store.conn.execute("SELECT name FROM temp.sqlite_schema").fetchall() == []
         assert not store.conn.in_transaction
+
+
+def test_a_cursor_left_open_does_not_break_a_later_snapshot(tmp_path: Path) -> None:
+    answers = {"p1.comment": 1, "p1.support": 2}
+    rounds = [{"submitted": True, "answers": answers}]
+    people = [{"survey": "s", "group": "science", "simulated": False, "rounds": rounds}]
+    with build(tmp_path / "consult.db", people) as store:
+        with store.snapshot():
+            texts = store.text_answers("s", "p1.comment", ResponseFilter())
+            assert next(texts) == ("science", "text 1")  # left open: its table stays
+        other = Store(store.conn, store.path)  # a second Store on the same connection
+        with other.snapshot():
+            assert other.histograms("s", ResponseFilter(), ["p1.support"]) == [
+                ("p1.support", "science", "2", 1)
+            ]
+        texts.close()

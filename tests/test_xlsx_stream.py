@@ -27,6 +27,8 @@ TRICKY = [
     "과학기술외교 정책 라운드테이블",
     "emoji 🙂 and ünïcödé",
     "bell\x07 and escape\x1b[2J",
+    "not XML: \ufffe and \uffff",
+    "coded: line_x000D_end and _x0041_",
     ']]></t></is></c></row><row r="9">',
     "x" * (MAX_CELL_TEXT + 10),
 ]
@@ -61,6 +63,7 @@ def test_tricky_text_comes_back_as_a_cell_holds_it(tmp_path: Path) -> None:
         assert cell.quotePrefix == text.startswith(("=", "+", "-", "@", "\t", "\r")), text
         assert number.value == r - 3 and number.data_type == "n"
     assert ws.cell(3 + TRICKY.index("bell\x07 and escape\x1b[2J"), 1).value == "bell and escape[2J"
+    assert ws.cell(3 + TRICKY.index("not XML: \ufffe and \uffff"), 1).value == "not XML:  and "
     long = ws.cell(3 + len(TRICKY) - 1, 1).value
     assert len(long) == MAX_CELL_TEXT and long.endswith("…")
     assert ws.max_row == 2 + len(TRICKY)
@@ -116,3 +119,24 @@ def test_styles_of_other_cells_are_kept(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["Big"]
     assert ws["A1"].font.bold and ws["A1"].value == "Header"
     assert ws["A2"].quotePrefix and not ws["A2"].font.bold
+
+
+def test_cell_text_keeps_coded_characters_literal_and_cuts_in_utf16_units() -> None:
+    # A spreadsheet decodes "_x000D_"; "_x005F_" is the escaped underscore (ECMA-376).
+    assert cell_text("line_x000D_end") == "line_x005F_x000D_end"
+    assert cell_text("_x41_ and x000D_") == "_x41_ and x000D_"  # not the coded form
+    emoji = cell_text("🙂" * 20_000)  # two UTF-16 units each: 40,000 units
+    assert len(emoji.encode("utf-16-le")) // 2 == MAX_CELL_TEXT and emoji.endswith("🙂…")
+    assert len(cell_text("a" * 40_000)) == MAX_CELL_TEXT
+
+
+def test_small_sheets_get_no_zip64_headers(tmp_path: Path) -> None:
+    """Excel refuses ZIP64 headers on small members; zipfile adds them only when told to."""
+    path = tmp_path / "z64.xlsx"
+    build(path, [["x", 1]] * 100)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        raw = path.read_bytes()[info.header_offset : info.header_offset + 30]
+    assert raw[:4] == b"PK\x03\x04"
+    assert int.from_bytes(raw[4:6], "little") == 20  # version needed: 2.0, not 4.5 (ZIP64)
+    assert info.extra == b""

@@ -36,7 +36,7 @@ from consult.errors import ConsultError, InputError
 from consult.exports import answer_records
 from consult.safe_text import FORMULA_PREFIXES
 from consult.store import ResponseFilter, Store
-from consult.survey_model import Question, Survey
+from consult.survey_model import ABSTAIN, Question, Survey
 from consult.xlsx_stream import StreamedRows, cell_text, splice
 
 #: progress(stage, done, total): called while long work runs; total is None when unknown.
@@ -401,6 +401,14 @@ def _lines(text: Any, width: float) -> int:
         else:
             used += w + (1 if used else 0)
     return lines
+
+
+def _no_free_text(value: Any, allowed: set[str] | None) -> bool:
+    """Whether an answer holds no text but the ``allowed`` ids (None: an unknown question)."""
+    if allowed is None:
+        return False
+    items = value if isinstance(value, list) else [value]
+    return all(not isinstance(v, str) or v in allowed for v in items)
 
 
 def _too_wide(text: str, width: int = COMMENT_WIDTH) -> bool:
@@ -1344,12 +1352,17 @@ class _Report:
         ws.freeze_panes = "A2"
         ws.append([_cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL) for h in headers])
         total = self.store.report_answer_count(self.survey.id, self.flt)
-        # Without comments, only answers to questions known not to be free text are shown
-        # (an answer kept from an earlier version of the survey could be text).
+        # Without comments, only answers that cannot be free text are shown: to a question that
+        # is not text now, with no text but its option ids (an earlier version of the survey
+        # may have asked free text under the same key).
         shown = (
             None
             if self.with_comments
-            else {q.key for q in self.survey.questions() if q.type != "text"}
+            else {
+                q.key: {o.id for o in q.options} | {ABSTAIN}
+                for q in self.survey.questions()
+                if q.type != "text"
+            }
         )
         if shown is not None:
             total -= sum(n for g in self.results.comment_counts.values() for n in g.values())
@@ -1357,9 +1370,9 @@ class _Report:
         yes, no = self.label("yes"), self.label("no")
         rows = self._stream(ws, first_row=2)
         for rec in answer_records(self.store, self.survey, self.flt):
-            if shown is not None and rec["question"] not in shown:
-                continue
             value = rec["value"]
+            if shown is not None and not _no_free_text(value, shown.get(rec["question"])):
+                continue
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
             row = [rec["participant"]]

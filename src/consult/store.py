@@ -8,6 +8,7 @@ WAL does not work on network file systems: keep the database on a local disk.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -29,6 +30,8 @@ BUSY_TIMEOUT_MS = 30_000
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 PSEUDONYM_LENGTH = 6
+
+_TEMP_TABLES = itertools.count(1)
 
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_SUBMITTED = "submitted"
@@ -232,7 +235,6 @@ class Store:
         # Within a snapshot, the ids each filter admits, kept in temporary tables (see
         # _eligible_responses); None outside a snapshot.
         self._admitted: dict[tuple[str, ResponseFilter], str] | None = None
-        self._temp_tables = 0
 
     # --- opening ------------------------------------------------------------------------
 
@@ -525,8 +527,9 @@ class Store:
         key = (survey_id, flt)
         table = self._admitted.get(key)
         if table is None:
-            self._temp_tables += 1
-            table = f"consult_admitted_{self._temp_tables}"
+            # Numbered across the process: a table a still-open cursor kept alive must not clash
+            # with one made later on the same connection.
+            table = f"consult_admitted_{next(_TEMP_TABLES)}"
             self.conn.execute(f"CREATE TEMP TABLE {table} (id INTEGER PRIMARY KEY)")
             self.conn.execute(f"INSERT INTO temp.{table} {sql}", params)
             self._admitted[key] = table

@@ -24,13 +24,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from consult.safe_text import FORMULA_PREFIXES
 
-MAX_CELL_TEXT = 32_767  # Excel's limit; openpyxl would cut silently, we cut visibly
+MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 units; openpyxl would cut silently, we visibly
+
+# Characters XML 1.0 forbids (C0 controls but tab, line feed and carriage return; surrogates;
+# U+FFFE and U+FFFF): one of them in a sheet makes the whole file unreadable.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Spreadsheets read "_x000D_" in cell text as the character it codes; an underscore written
+# as "_x005F_" keeps such a text as typed (ECMA-376 ST_Xstring).
+_CODED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 # What XML text needs escaped; a carriage return too, or a parser reading the file turns it
 # into a line feed.
@@ -42,10 +48,14 @@ _CACHE_SIZE = 20_000
 
 
 def cell_text(text: str) -> str:
-    """Participant text as a cell can hold it: no illegal XML characters, within Excel's limit."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if len(text) > MAX_CELL_TEXT:
-        text = text[: MAX_CELL_TEXT - 1] + "…"
+    """Participant text as a cell can hold it: no character XML forbids, no "_xHHHH_" that a
+    spreadsheet would decode, within Excel's length limit (cut visibly with "…")."""
+    text = _CODED.sub("_x005F_", _ILLEGAL.sub("", text))
+    if len(text) > MAX_CELL_TEXT // 2:
+        units = text.encode("utf-16-le")
+        if len(units) > 2 * MAX_CELL_TEXT:
+            # errors="ignore" drops half of a surrogate pair cut in two
+            text = units[: 2 * (MAX_CELL_TEXT - 1)].decode("utf-16-le", errors="ignore") + "…"
     return text
 
 
@@ -146,13 +156,23 @@ def splice(path: Path, streams: Sequence[StreamedRows]) -> None:
                 if stream is None:
                     dst.writestr(info, src.read(info))
                     continue
-                head, tail = _around_rows(src.read(info).decode("utf-8"), info.filename)
+                head, tail = (
+                    part.encode("utf-8")
+                    for part in _around_rows(src.read(info).decode("utf-8"), info.filename)
+                )
+                stream._file.flush()
+                rows_size = os.fstat(stream._file.fileno()).st_size
                 stream._file.seek(0)
-                with dst.open(info.filename, "w", force_zip64=True) as member:
-                    member.write(head.encode("utf-8"))
+                # The size known in advance lets zipfile use ZIP64 only for a member that needs
+                # it: Excel refuses ZIP64 headers on small members.
+                member_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                member_info.compress_type = zipfile.ZIP_DEFLATED
+                member_info.file_size = len(head) + rows_size + len(tail)
+                with dst.open(member_info, "w") as member:
+                    member.write(head)
                     while chunk := stream._file.read(1 << 20):
                         member.write(chunk.encode("utf-8"))
-                    member.write(tail.encode("utf-8"))
+                    member.write(tail)
         os.replace(out, path)
     finally:
         for s in streams:
