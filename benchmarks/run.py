@@ -720,7 +720,7 @@ def write_results_md(size: str, text: str, stamp: str, elapsed: float) -> None:
         current = None
         for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
             if line.startswith("## "):
-                current = line.strip()[3:].split()[0]
+                current = line.strip()[3:].split()[0].rstrip(":")
                 sections[current] = ""
             if current:
                 sections[current] += line
