@@ -177,6 +177,8 @@ def test_results_in_korean(demo: Path) -> None:
     assert "과학기술외교 정책 라운드테이블" in run.stdout
     assert "과학기술 전문 부처 주도" in run.stdout
     assert "외교·정책 전문가" in run.stdout
+    assert "제안" in run.stdout and "합의" in run.stdout  # the table's own words too
+    assert "합의 규칙: 찬성 합의: 지지 >= 70% 그리고 반대 < 15%" in " ".join(run.stdout.split())
 
 
 def test_results_json_equals_the_library(demo: Path) -> None:
@@ -227,18 +229,38 @@ def test_results_group_and_round_filters(demo: Path) -> None:
     assert table.returncode == 0 and "groups: science, diplomacy" in table.stdout
 
 
-def test_results_in_a_narrow_terminal(demo: Path) -> None:
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_results_in_a_narrow_terminal(demo: Path, width: int) -> None:
+    """Every figure shows whole at any width: columns give way, a second table takes the groups."""
     run = subprocess.run(
         [CONSULT, "results", SURVEY_ID, "--include-simulated"],
         cwd=demo,
-        env={**env(), "COLUMNS": "100"},
+        env={**env(), "COLUMNS": str(width)},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
-    assert all(len(line) <= 100 for line in run.stdout.splitlines())
+    lines = run.stdout.splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert "…" not in run.stdout  # nothing cut short
     assert "science = Science and technology" in run.stdout
+    assert ("█" in run.stdout) == (width >= 80)  # bars wherever they fit
+    assert ("Support by group" in run.stdout) == (width <= 80)
+    survey = load_survey(ROOT / SURVEY)
+    with Store.open(demo / "results" / "consult.db") as store:
+        res = aggregate(store, survey, ResponseFilter(include_simulated=True))
+
+    def pct(share: float | None) -> str:
+        return "–" if share is None else f"{share:.0%}"
+
+    for p in res.proposals:
+        # The rank starts a row of the main table and, when narrow, one of the group table.
+        rows = [line.split() for line in lines if re.match(rf"^\s*{p.rank}\s", line)]
+        cells = [cell for row in rows for cell in row]
+        assert pct(p.stats.panel.support) in cells and pct(p.stats.panel.opposition) in cells
+        for g in survey.group_ids:
+            assert pct(p.stats.groups[g].support) in cells, (p.id, g)
 
 
 # --------------------------------------------------------------------------- export

@@ -118,23 +118,58 @@ class Results:
         }
 
 
-def describe_rule(rule: stats.ConsensusRule) -> str:
-    """The consensus rule in one line of words, as agreed in the survey definition."""
-    scope = "the panel as a whole" if rule.scope == "panel" else "every stakeholder group"
+_RULE_WORDS = {
+    "en": {
+        "for": "for",
+        "against": "against",
+        "and": " and ",
+        "panel": "must hold in the panel as a whole",
+        "every_group": "must hold in every stakeholder group",
+        "contested": "contested at a {gap} support gap",
+        "support": "support",
+        "opposition": "opposition",
+        "neutral": "neutral",
+        "percent_agreement": "percent agreement",
+        "median": "median",
+        "iqr": "IQR",
+        "mean": "mean",
+    },
+    "ko": {
+        "for": "찬성 합의",
+        "against": "반대 합의",
+        "and": " 그리고 ",
+        "panel": "패널 전체에서 충족",
+        "every_group": "모든 이해관계자 집단에서 충족",
+        "contested": "집단 간 지지도 차이 {gap} 이상이면 쟁점",
+        "support": "지지",
+        "opposition": "반대",
+        "neutral": "중립",
+        "percent_agreement": "동의율",
+        "median": "중앙값",
+        "iqr": "사분위범위",
+        "mean": "평균",
+    },
+}
+
+
+def describe_rule(rule: stats.ConsensusRule, lang: str = "en") -> str:
+    """The consensus rule in one line of words (English or Korean), as the survey states it."""
+    words = _RULE_WORDS.get(lang, _RULE_WORDS["en"])
+
+    def criterion(c: stats.Criterion) -> str:
+        share = c.measure in ("support", "opposition", "neutral", "percent_agreement")
+        threshold = f"{c.threshold:.0%}" if share else f"{c.threshold:g}"
+        return f"{words.get(c.measure, c.measure)} {c.op} {threshold}"
 
     def side(criteria: tuple[stats.Criterion, ...]) -> str:
-        return " and ".join(_criterion_text(c) for c in criteria)
+        return words["and"].join(criterion(c) for c in criteria)
 
-    text = f"for: {side(rule.for_)}"
+    parts = [f"{words['for']}: {side(rule.for_)}"]
     if rule.against:
-        text += f"; against: {side(rule.against)}"
-    return f"{text}; must hold in {scope}; contested at a {rule.contested_gap:.0%} support gap"
-
-
-def _criterion_text(c: stats.Criterion) -> str:
-    if c.measure in ("support", "opposition", "neutral", "percent_agreement"):
-        return f"{c.measure} {c.op} {c.threshold:.0%}"
-    return f"{c.measure} {c.op} {c.threshold:g}"
+        parts.append(f"{words['against']}: {side(rule.against)}")
+    parts.append(words["panel" if rule.scope == "panel" else "every_group"])
+    parts.append(words["contested"].format(gap=f"{rule.contested_gap:.0%}"))
+    return "; ".join(parts)
 
 
 def iter_comments(
@@ -240,7 +275,7 @@ def aggregate(
         comments=texts,
         ignored_answers=ignored,
         alpha_ordinal=_alpha(survey, hist),
-        consensus_rule=describe_rule(survey.consensus),
+        consensus_rule=describe_rule(survey.consensus, lang),
     )
 
 

@@ -2,19 +2,83 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
 from rich.console import Group as RenderGroup
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from consult.aggregation import Results
+from consult.aggregation import ProposalResult, Results
 
 BAR_WIDTH = 10
-CONSENSUS_MARKS = {
-    "for": ("✔ for", "bold green"),
-    "against": ("✘ against", "bold red"),
-    "none": ("·", "dim"),
+#: The Proposal column wraps titles between these widths (longer words fold).
+PROPOSAL_MIN = 16
+PROPOSAL_MAX = 34
+CONSENSUS_STYLES = {"for": "bold green", "against": "bold red", "none": "dim"}
+
+#: The table's own words; survey texts come translated from the survey itself.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "proposal": "Proposal",
+        "support": "Support",
+        "oppose": "Oppose",
+        "median": "Median (IQR)",
+        "median_short": "Md (IQR)",
+        "consensus": "Consensus",
+        "consensus_short": "Cons.",
+        "gap": "Gap",
+        "by_group": "Support by group",
+        "for": "✔ for",
+        "against": "✘ against",
+        "none": "·",
+        "responses": "{n} responses",
+        "response": "1 response",
+        "simulated": "simulated responses included",
+        "unfinished": "unfinished responses included",
+        "round": "round {n}",
+        "groups": "groups: {ids}",
+        "legend": (
+            "Support: share of valid answers on the support side; abstentions left out. "
+            "Consensus rule: {rule}. ⚡ contested: two groups' support differs by at least the "
+            "survey's threshold. Group columns: support{n}."
+        ),
+        "legend_groups": " Groups: {groups}.",
+    },
+    "ko": {
+        "proposal": "제안",
+        "support": "지지",
+        "oppose": "반대",
+        "median": "중앙값 (IQR)",
+        "median_short": "중앙값",
+        "consensus": "합의",
+        "consensus_short": "합의",
+        "gap": "차이",
+        "by_group": "집단별 지지",
+        "for": "✔ 찬성",
+        "against": "✘ 반대",
+        "none": "·",
+        "responses": "응답 {n}건",
+        "response": "응답 1건",
+        "simulated": "모의 응답 포함",
+        "unfinished": "미완료 응답 포함",
+        "round": "{n}차",
+        "groups": "집단: {ids}",
+        "legend": (
+            "지지: 유효 응답 중 지지 쪽 응답의 비율 (기권 제외). 합의 규칙: {rule}. "
+            "⚡ 쟁점: 두 집단의 지지도 차이가 설문의 기준 이상. 집단 열: 지지{n}."
+        ),
+        "legend_groups": " 집단: {groups}.",
+    },
 }
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The table's words in ``lang`` (English when there is no translation)."""
+    return LABELS.get(lang, LABELS["en"])
 
 
 def bar(share: float | None, width: int = BAR_WIDTH) -> Text:
@@ -31,95 +95,178 @@ def pct(share: float | None) -> str:
     return "–" if share is None else f"{share:.0%}"
 
 
-#: Below this terminal width the table drops the median column and labels groups by id.
-COMPACT_BELOW = 130
+@dataclass(frozen=True)
+class Layout:
+    """How much the table shows; the widest layout that fits the terminal is used."""
+
+    bar_width: int  # 0: no bar column
+    median: bool  # the Median (IQR) column
+    group_labels: bool  # group columns headed by label, with n; else by id
+    groups_inline: bool  # group columns in the main table; else in a second table below
+
+
+#: From the richest to the narrowest.
+LAYOUTS = (
+    Layout(bar_width=BAR_WIDTH, median=True, group_labels=True, groups_inline=True),
+    Layout(bar_width=5, median=True, group_labels=False, groups_inline=True),
+    Layout(bar_width=5, median=False, group_labels=False, groups_inline=True),
+    Layout(bar_width=0, median=False, group_labels=False, groups_inline=True),
+    Layout(bar_width=5, median=True, group_labels=False, groups_inline=False),
+    Layout(bar_width=0, median=False, group_labels=False, groups_inline=False),
+)
+
+
+def _gap(p: ProposalResult) -> Text:
+    st = p.stats
+    if st.max_divergence is None:
+        return Text("–")
+    points = f"{abs(st.max_divergence.difference) * 100:.0f} pp"
+    return Text(f"⚡ {points}", style="bold yellow") if st.contested else Text(points)
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def _main_table(results: Results, layout: Layout, proposal_width: int | None = None) -> Table:
+    """The main table; ``proposal_width`` fixes the Proposal column (default: its narrowest).
+
+    Only the Proposal column and, in the roomy layout, the group headers wrap, each at a width
+    fixed here, so the table's natural width is what it needs and rich never squeezes it.
+    """
+    t = labels(results.language)
+    roomy = layout.group_labels
+    table = Table(
+        header_style="bold",
+        box=box.HEAVY_HEAD if roomy else box.SIMPLE_HEAD,
+        pad_edge=roomy,
+        padding=(0, 1) if roomy else (0, 0, 0, 1),
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    if proposal_width is None:
+        proposal_width = _proposal_widths(results)[0]
+    table.add_column(t["proposal"], width=proposal_width, overflow="fold")
+    table.add_column("n", justify="right", no_wrap=True)
+    if layout.bar_width:
+        table.add_column(t["support"], no_wrap=True)
+    table.add_column("" if layout.bar_width else t["support"], justify="right", no_wrap=True)
+    table.add_column(t["oppose"], justify="right", no_wrap=True)
+    if layout.median:
+        median_header = t["median"] if roomy else t["median_short"]
+        table.add_column(median_header, justify="right", no_wrap=True)
+    table.add_column(t["consensus"] if roomy else t["consensus_short"], no_wrap=True)
+    if layout.groups_inline:
+        table.add_column(t["gap"], justify="right", no_wrap=True)
+        for gid, label in results.groups.items():
+            if roomy:  # the label wraps at its longest word, at most 14 cells
+                width = min(14, max(_longest_word(label), len("100% (100)")))
+                table.add_column(Text(label), justify="right", width=width)
+            else:
+                table.add_column(Text(gid), justify="right", no_wrap=True)
+    for p in results.proposals:
+        st = p.stats
+        mark, style = t[st.consensus], CONSENSUS_STYLES[st.consensus]
+        cells: list[RenderableType] = [str(p.rank), Text(p.title), str(st.panel.n_valid)]
+        if layout.bar_width:
+            cells.append(bar(st.panel.support, layout.bar_width))
+        cells += [pct(st.panel.support), pct(st.panel.opposition)]
+        if layout.median:
+            median = st.panel.median
+            cells.append("–" if median is None else f"{median:g} ({st.panel.iqr:g})")
+        cells.append(Text(mark if roomy else mark.split()[0], style=style))
+        if layout.groups_inline:
+            cells.append(_gap(p))
+            for g in results.groups:
+                share = pct(st.groups[g].support)
+                cells.append(f"{share} ({st.groups[g].n_valid})" if roomy else share)
+        table.add_row(*cells)
+    return table
+
+
+def _proposal_widths(results: Results) -> tuple[int, int]:
+    """The Proposal column's narrowest comfortable width and its widest useful one."""
+    titles = [p.title for p in results.proposals] or [""]
+    widest = min(PROPOSAL_MAX, max(max(cell_len(title) for title in titles), 8))
+    narrowest = min(widest, max(PROPOSAL_MIN, min(24, max(map(_longest_word, titles)))))
+    return narrowest, widest
+
+
+def _groups_table(results: Results) -> Table:
+    """Support in each group and the largest gap, one row per proposal in the main order."""
+    table = Table(
+        title=labels(results.language)["by_group"],
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("#", justify="right")
+    table.add_column(labels(results.language)["gap"], justify="right", no_wrap=True)
+    for gid in results.groups:
+        table.add_column(Text(gid), justify="right", no_wrap=True)
+    for p in results.proposals:
+        shares = (pct(p.stats.groups[g].support) for g in results.groups)
+        table.add_row(str(p.rank), _gap(p), *shares)
+    return table
+
+
+def natural_width(renderable: RenderableType) -> int:
+    """The columns ``renderable`` takes when given all the room it wants."""
+    console = Console(width=10_000, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return max((cell_len(line) for line in console.export_text().splitlines()), default=0)
+
+
+def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
+    """The richest layout that fits in ``width`` columns, and the Proposal column's width.
+
+    The Proposal column takes whatever room the layout leaves, up to its widest useful width.
+    When nothing fits, the narrowest layout (the terminal then crops it).
+    """
+    narrowest, widest = _proposal_widths(results)
+    for layout in LAYOUTS:
+        needed = natural_width(_main_table(results, layout, narrowest))
+        if not layout.groups_inline:
+            needed = max(needed, natural_width(_groups_table(results)))
+        if needed <= width:
+            return layout, min(widest, narrowest + width - needed)
+    return LAYOUTS[-1], narrowest
 
 
 def render_results(results: Results, width: int = 200) -> RenderableType:
-    """The proposals sorted by support, with per-group columns, consensus and divergence."""
-    compact = width < COMPACT_BELOW
+    """The proposals sorted by support, with per-group support, consensus and divergence.
+
+    The table takes the richest layout that fits ``width``: bars, the median and labelled
+    group columns on a wide terminal; on a narrow one, group ids, then a second table.
+    """
+    layout, proposal_width = choose_layout(results, width)
+    t = labels(results.language)
     title = Text(results.title, style="bold")
     counts = ", ".join(f"{label} {results.respondents[g]}" for g, label in results.groups.items())
-    subtitle = Text(f"{results.n_respondents} responses ({counts})", style="dim")
+    n = results.n_respondents
+    total = t["response"] if n == 1 else t["responses"].format(n=n)
+    subtitle = Text(f"{total} ({counts})", style="dim")
     flt = results.filter
     notes = []
     if flt.include_simulated:
-        notes.append("simulated responses included")
+        notes.append(t["simulated"])
     if flt.include_in_progress:
-        notes.append("unfinished responses included")
+        notes.append(t["unfinished"])
     if flt.round:
-        notes.append(f"round {flt.round}")
+        notes.append(t["round"].format(n=flt.round))
     if flt.groups:
-        notes.append("groups: " + ", ".join(flt.groups))
+        notes.append(t["groups"].format(ids=", ".join(flt.groups)))
     if notes:
         subtitle.append("  [" + "; ".join(notes) + "]", style="yellow")
 
-    from rich import box
-
-    table = Table(
-        show_lines=False,
-        header_style="bold",
-        expand=False,
-        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
-        pad_edge=not compact,
-        collapse_padding=compact,
-        padding=(0, 1) if not compact else (0, 0, 0, 1),
+    parts: list[RenderableType] = [title, subtitle, _main_table(results, layout, proposal_width)]
+    if not layout.groups_inline:
+        parts.append(_groups_table(results))
+    legend = t["legend"].format(
+        rule=results.consensus_rule, n=" (n)" if layout.group_labels else ""
     )
-    table.add_column("#", justify="right")
-    table.add_column("Proposal", min_width=16, max_width=34, ratio=1 if compact else None)
-    table.add_column("n", justify="right")
-    if not compact:
-        table.add_column("Support", no_wrap=True)
-    table.add_column("Support" if compact else "", justify="right", no_wrap=True)
-    table.add_column("Oppose", justify="right")
-    if not compact:
-        table.add_column("Median (IQR)", justify="right")
-    table.add_column("Cons." if compact else "Consensus")
-    if compact:  # the divergence flag matters more than the last group's column
-        table.add_column("Gap", justify="right", no_wrap=True)
-    for gid, label in results.groups.items():
-        table.add_column(
-            Text(gid if compact else label),
-            justify="right",
-            max_width=None if compact else 14,
-            no_wrap=compact,
-        )
-    if not compact:
-        table.add_column("Gap", justify="right")
-    for p in results.proposals:
-        st = p.stats
-        mark, style = CONSENSUS_MARKS[st.consensus]
-        median = "–" if st.panel.median is None else f"{st.panel.median:g} ({st.panel.iqr:g})"
-        gap = Text("–")
-        if st.max_divergence is not None:
-            gap = Text(f"{abs(st.max_divergence.difference) * 100:.0f} pp")
-            if st.contested:
-                gap = Text(
-                    f"⚡ {abs(st.max_divergence.difference) * 100:.0f} pp", style="bold yellow"
-                )
-        cells = [str(p.rank), Text(p.title), str(st.panel.n_valid)]
-        cells += [] if compact else [bar(st.panel.support)]
-        cells += [pct(st.panel.support), pct(st.panel.opposition)]
-        cells += [] if compact else [median]
-        cells.append(Text(mark.split()[0] if compact else mark, style=style))
-        if compact:
-            cells += [gap, *(pct(st.groups[g].support) for g in results.groups)]
-        else:
-            cells += [
-                f"{pct(st.groups[g].support)} ({st.groups[g].n_valid})" for g in results.groups
-            ]
-            cells.append(gap)
-        table.add_row(*cells)
-    groups_legend = ""
-    if compact:
-        groups_legend = (
-            " Groups: " + "; ".join(f"{g} = {label}" for g, label in results.groups.items()) + "."
-        )
-    legend = Text(
-        f"Support: share of valid answers on the support side; abstentions left out. "
-        f"Consensus rule: {results.consensus_rule}. ⚡ contested: two groups' support differs by "
-        f"at least the survey's threshold. Group columns: support"
-        f"{'' if compact else ' (n)'}.{groups_legend}",
-        style="dim",
-    )
-    return RenderGroup(title, subtitle, table, legend)
+    if not layout.group_labels:
+        groups = "; ".join(f"{g} = {label}" for g, label in results.groups.items())
+        legend += t["legend_groups"].format(groups=groups)
+    parts.append(Text(legend, style="dim"))
+    return RenderGroup(*parts)
