@@ -219,7 +219,7 @@ def test_ctrl_c_halfway_then_resume_at_the_right_question(tmp_path: Path) -> Non
     select(child, "Support for alpha?", 4)
     expect(child, "Comment on alpha?")
     child.send(CTRL_C)
-    expect(child, "Every answer given so far is saved")
+    expect(child, f"Every answer given so far is saved; run again with your access code {code}")
     assert finish(child) == 130
     assert set(answers(db, code)) == {"years", "alpha.support"}
 
@@ -238,6 +238,28 @@ def test_ctrl_c_halfway_then_resume_at_the_right_question(tmp_path: Path) -> Non
     assert finish(child) == 0
     stored = answers(db, code)
     assert json.loads(stored["years"]) == 7 and json.loads(stored["alpha.comment"]) == "resumed"
+
+
+def test_a_skipped_question_is_not_asked_again_on_resume(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    start_small(child)
+    type_text(child, "Years of experience?", "7")
+    select(child, "Support for alpha?", 3)
+    type_text(child, "Comment on alpha?", "")  # optional: Enter skips it
+    expect(child, "Support for beta?")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    assert set(answers(db, code)) == {"years", "alpha.support"}
+
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    expect(child, "Welcome back. Your 2 earlier answer(s) are saved")
+    expect(child, "Support for beta?")  # after the skipped comment, not at it
+    assert "Comment on alpha?" not in plain(log.getvalue())
+    child.send(CTRL_C)
+    assert finish(child) == 130
 
 
 def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_path: Path) -> None:

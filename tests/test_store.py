@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from consult.errors import StoreError
-from consult.store import APPLICATION_ID, SCHEMA_VERSION, NewParticipant, Response, Store
+from consult.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    NewParticipant,
+    Response,
+    Store,
+)
 
 HASH = "a" * 64
 
@@ -71,6 +78,41 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(tmp_path: Path) -> 
     with Store.open(path) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert s.answers(response.id) == {"p.support": 4}
+
+
+def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> None:
+    """A file written before the skip marker existed opens, gains it, and keeps every row."""
+    path = tmp_path / "consult.db"
+    conn = raw(path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO surveys VALUES (?, 's', '1', 'A survey', '{}', '', NULL, 'then')", (HASH,)
+    )
+    conn.execute(
+        "INSERT INTO participants (survey_id, pseudonym, code, group_id, created_at) "
+        "VALUES ('s', 'P-AAAAAA', 'ACDEFG', 'science', 'then')"
+    )
+    conn.execute(
+        "INSERT INTO responses (participant_id, survey_hash, status, started_at, updated_at) "
+        "VALUES (1, ?, 'in_progress', 'then', 'then')",
+        (HASH,),
+    )
+    conn.execute(
+        "INSERT INTO answers (response_id, question, group_id, value, numeric, answered_at) "
+        "VALUES (1, 'p.support', 'science', '4', 4, 'then')"
+    )
+    conn.close()
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION == 2
+        response = s.response_by_id(1)
+        assert response.skipped_to is None and response.group_id == "science"
+        assert s.answers(1) == {"p.support": 4}
+        assert [h["value"] for h in s.answer_history(1)] == [4]
+        s.mark_skipped(response, "p.comment")
+        assert s.response_by_id(1).skipped_to == "p.comment"
 
 
 def test_a_fresh_path_in_a_missing_directory_is_created(tmp_path: Path) -> None:

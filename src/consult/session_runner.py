@@ -70,6 +70,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submitted": "Thank you. Your answers have been submitted.",
         "revise_ok": "You submitted on {date}. You may revise your answers and submit again.",
         "saved_later": "Your answers are saved. Use your access code to continue later.",
+        "stopped": (
+            "Stopped. Every answer given so far is saved; "
+            "run again with your access code to continue."
+        ),
+        "stopped_code": (
+            "Stopped. Every answer given so far is saved; "
+            "run again with your access code {code} to continue."
+        ),
         "rank_step": "{text} — place {i} of {n}",
         "ranked": "Your order: {order}",
         "need_number": "Please type a number",
@@ -107,6 +115,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submitted": "감사합니다. 응답이 제출되었습니다.",
         "revise_ok": "{date}에 제출하셨습니다. 응답을 수정하여 다시 제출할 수 있습니다.",
         "saved_later": "응답이 저장되었습니다. 접근 코드로 나중에 이어서 진행하십시오.",
+        "stopped": (
+            "중단되었습니다. 지금까지의 응답은 모두 저장되었습니다. "
+            "접근 코드로 다시 실행하면 이어서 답할 수 있습니다."
+        ),
+        "stopped_code": (
+            "중단되었습니다. 지금까지의 응답은 모두 저장되었습니다. "
+            "접근 코드 {code}로 다시 실행하면 이어서 답할 수 있습니다."
+        ),
         "rank_step": "{text} — {i}순위 ({n}개 중)",
         "ranked": "선택한 순서: {order}",
         "need_number": "숫자를 입력해 주십시오",
@@ -185,14 +201,18 @@ def record_answer(
     return tidy_answers(store, response, survey, answers)
 
 
-def resume_index(survey: Survey, answers: dict[str, Any]) -> int:
+def resume_index(survey: Survey, answers: dict[str, Any], skipped_to: str | None = None) -> int:
     """Index (in ``survey.questions()``) of the question to continue at.
 
-    Right after the last answered question, or earlier if a required question that applies
-    is still unanswered. Optional questions before the last answer count as skipped.
+    Right after the last question answered or skipped (``skipped_to``), or earlier if a
+    required question that applies is still unanswered. Optional questions before that point
+    count as skipped.
     """
     questions = list(survey.questions())
-    last = max((i for i, q in enumerate(questions) if q.key in answers), default=-1)
+    last = max(
+        (i for i, q in enumerate(questions) if q.key in answers or q.key == skipped_to),
+        default=-1,
+    )
     missing = (
         i
         for i, q in enumerate(questions)
@@ -522,6 +542,15 @@ def _ask_identity(
         return participant
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or Ctrl-D) while answering, with who was answering and in which language."""
+
+    def __init__(self, participant: Participant | None, lang: str | None) -> None:
+        super().__init__()
+        self.participant = participant
+        self.lang = lang
+
+
 def answer_as(
     term: Terminal,
     store: Store,
@@ -530,59 +559,75 @@ def answer_as(
     *,
     session_id: int | None = None,
 ) -> Outcome:
-    """Take one participant (or ``_NEW``) from consent to submission; Ctrl-C passes up."""
+    """Take one participant (or ``_NEW``) from consent to submission.
+
+    Ctrl-C passes up as :class:`Interrupted`, which says who was answering.
+    """
     participant = who if isinstance(who, Participant) else None
     if participant is not None:
         _check_not_closed(store, survey, participant)
-    response = store.response(participant.id) if participant else None
-    answers: dict[str, Any] = {}
-    if response is None:
-        # Nothing is written before consent: a refusal leaves no trace.
-        default_lang = participant.language if participant else None
-        lang = _ask_language(term, survey, default_lang)
-        if survey.settings.consent is not None and not _ask_consent(term, survey, lang):
-            term.print(terminal_text(_t(lang, "declined")))
-            return Outcome.DECLINED
-        if participant is None:
-            group = _ask_group(term, survey, lang)
-            participant = store.add_participants(survey.id, [NewParticipant(group, language=lang)])[
-                0
-            ]
-            term.print()
-            term.print(
-                terminal_text(_t(lang, "your_code", code=format_code(participant.code))),
-                style="bold reverse",
+    lang: str | None = None
+    try:
+        response = store.response(participant.id) if participant else None
+        answers: dict[str, Any] = {}
+        if response is None:
+            # Nothing is written before consent: a refusal leaves no trace.
+            lang = _ask_language(term, survey, participant.language if participant else None)
+            if survey.settings.consent is not None and not _ask_consent(term, survey, lang):
+                term.print(terminal_text(_t(lang, "declined")))
+                return Outcome.DECLINED
+            if participant is None:
+                participant = _enrol(term, store, survey, lang)
+            elif participant.language != lang:
+                store.set_participant_language(participant.id, lang)
+            response = store.start_response(
+                participant.id, survey.hash, session_id=session_id, language=lang
             )
-            term.print(terminal_text(_t(lang, "keep_code")))
-            term.pause(_t(lang, "press_enter"))
-        elif participant.language != lang:
-            store.set_participant_language(participant.id, lang)
-        response = store.start_response(
-            participant.id, survey.hash, session_id=session_id, language=lang
+        else:
+            assert participant is not None
+            lang = response.language or participant.language or survey.languages[0]
+            answers = store.answers(response.id)
+            tidy_answers(store, response, survey, answers)  # a kill between save and clear heals
+            if response.submitted:
+                date = (response.submitted_at or "")[:10]
+                term.print(terminal_text(_t(lang, "revise_ok", date=date)))
+            elif answers:
+                term.print(terminal_text(_t(lang, "resume", n=len(answers))), style="green")
+        sections = _Sections(survey)
+        questions = list(survey.questions())
+        start = (
+            len(questions)
+            if response.submitted
+            else resume_index(survey, answers, response.skipped_to)
         )
-    else:
-        lang = response.language or participant.language or survey.languages[0]  # type: ignore[union-attr]
-        answers = store.answers(response.id)
-        tidy_answers(store, response, survey, answers)  # a kill between save and clear heals here
-        if response.submitted:
-            term.print(
-                terminal_text(_t(lang, "revise_ok", date=(response.submitted_at or "")[:10]))
-            )
-        elif answers:
-            term.print(terminal_text(_t(lang, "resume", n=len(answers))), style="green")
-    sections = _Sections(survey)
-    questions = list(survey.questions())
-    start = len(questions) if response.submitted else resume_index(survey, answers)
-    shown = None
-    for q in questions[start:]:
-        if not applies(q, answers):
-            continue
-        if sections.of(q) != shown:
-            sections.show(term, q, lang)
-            shown = sections.of(q)
-        value = ask_question(term, survey, q, lang, answers.get(q.key), sections.qmark(q))
-        record_answer(store, response, survey, q, value, answers)
-    return _review(term, store, survey, response, lang, answers, sections)
+        shown = None
+        for q in questions[start:]:
+            if not applies(q, answers):
+                continue
+            if sections.of(q) != shown:
+                sections.show(term, q, lang)
+                shown = sections.of(q)
+            value = ask_question(term, survey, q, lang, answers.get(q.key), sections.qmark(q))
+            record_answer(store, response, survey, q, value, answers)
+            if value is None:
+                store.mark_skipped(response, q.key)
+        return _review(term, store, survey, response, lang, answers, sections)
+    except KeyboardInterrupt:
+        raise Interrupted(participant, lang) from None
+
+
+def _enrol(term: Terminal, store: Store, survey: Survey, lang: str) -> Participant:
+    """Open enrolment: the participant picks a group and is given a code to resume with."""
+    group = _ask_group(term, survey, lang)
+    participant = store.add_participants(survey.id, [NewParticipant(group, language=lang)])[0]
+    term.print()
+    term.print(
+        terminal_text(_t(lang, "your_code", code=format_code(participant.code))),
+        style="bold reverse",
+    )
+    term.print(terminal_text(_t(lang, "keep_code")))
+    term.pause(_t(lang, "press_enter"))
+    return participant
 
 
 def _ask_language(term: Terminal, survey: Survey, default: str | None) -> str:
@@ -738,12 +783,13 @@ def run_session(
                 if isinstance(who, Participant):
                     _check_not_closed(store, survey, who)
             return answer_as(term, store, survey, who, session_id=session_id)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            # The participant's own terminal: remind them of the code that resumes.
+            who = exc.participant if isinstance(exc, Interrupted) else None
+            lang = (exc.lang if isinstance(exc, Interrupted) else None) or survey.languages[0]
+            code = format_code(who.code) if isinstance(who, Participant) else None
             term.print()
-            term.print(
-                "Stopped. Every answer given so far is saved; "
-                "run again with your access code to continue."
-            )
+            term.print(terminal_text(_t(lang, "stopped_code" if code else "stopped", code=code)))
             return Outcome.INTERRUPTED
     finally:
         store.end_session(session_id)

@@ -141,6 +141,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             SELECT RAISE(ABORT, 'answer_history is append-only');
         END""",
     ),
+    (
+        # The furthest question a participant passed without answering (an optional one they
+        # skipped), so that resuming does not ask it again; answers mark their own place.
+        "ALTER TABLE responses ADD COLUMN skipped_to TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -200,6 +205,7 @@ class Response:
     started_at: str
     updated_at: str
     submitted_at: str | None
+    skipped_to: str | None = None  # the furthest question skipped (see mark_skipped)
 
     @property
     def submitted(self) -> bool:
@@ -857,6 +863,13 @@ class Store:
             ),
         )
 
+    def mark_skipped(self, response: Response, question: str) -> None:
+        """Note that the participant passed ``question`` without answering it, so that a
+        resumed session continues after it rather than asking it again."""
+        self.conn.execute(
+            "UPDATE responses SET skipped_to = ? WHERE id = ?", (question, response.id)
+        )
+
     def clear_answer(self, response: Response, question: str) -> None:
         """Remove an answer whose condition stopped holding; the history keeps it."""
         self.conn.execute(
@@ -902,8 +915,8 @@ class Store:
 
 _RESPONSE_SELECT = (
     "SELECT r.id, r.participant_id, p.group_id, r.survey_hash, r.round, r.status, r.language, "
-    "r.started_at, r.updated_at, r.submitted_at FROM responses r JOIN participants p ON p.id = "
-    "r.participant_id"
+    "r.started_at, r.updated_at, r.submitted_at, r.skipped_to FROM responses r "
+    "JOIN participants p ON p.id = r.participant_id"
 )
 
 
