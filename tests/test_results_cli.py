@@ -137,6 +137,18 @@ def test_simulate_stores_marked_rows(demo: Path) -> None:
     )
     assert statuses == [(0, "submitted", 2), (1, "submitted", 40)]
     assert db_rows(demo, "SELECT DISTINCT mode FROM sessions") == [("simulate",)]
+    # The government-only closing question: answered by every simulated official, by no one else.
+    asked = db_rows(
+        demo,
+        "SELECT p.group_id, count(a.id) FROM participants p JOIN responses r "
+        "ON r.participant_id = p.id LEFT JOIN answers a ON a.response_id = r.id "
+        "AND a.question = 'coordinator' WHERE p.simulated = 1 GROUP BY 1 ORDER BY 1",
+    )
+    officials = db_rows(
+        demo, "SELECT count(*) FROM participants WHERE simulated = 1 AND group_id = 'government'"
+    )[0][0]
+    assert officials > 0
+    assert asked == [("diplomacy", 0), ("government", officials), ("science", 0)]
 
 
 # --------------------------------------------------------------------------- results

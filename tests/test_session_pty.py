@@ -187,6 +187,66 @@ def test_follow_up_appears_only_when_its_condition_holds(tmp_path: Path) -> None
     assert status_of(db, code) == "submitted"
 
 
+GROUP_SURVEY = """
+id: group-audience
+version: "1"
+languages: [en]
+title: Group audience test
+groups:
+  - {id: science, label: Science}
+  - {id: government, label: Government}
+scales:
+  - id: s3
+    points:
+      - {value: 1, label: Oppose}
+      - {value: 2, label: Neutral}
+      - {value: 3, label: Support}
+    support: [3]
+    opposition: [1]
+consensus:
+  for: {support: ">= 70%"}
+proposals:
+  - id: law
+    title: A law
+    statement: Enact a law.
+    questions:
+      - {id: support, type: scale, scale: s3, text: "Support the law?"}
+      - id: budget
+        type: number
+        when: group == government
+        text: "What budget would your ministry need?"
+closing:
+  - {id: last, type: text, text: "Last words?"}
+"""
+
+
+def test_a_question_for_one_group_is_asked_of_that_group_only(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    survey = tmp_path / "group-audience.yaml"
+    survey.write_text(GROUP_SURVEY, encoding="utf-8")
+    scientist, official = (
+        register(db, str(survey), "science"),
+        register(db, str(survey), "government"),
+    )
+    for code in (scientist, official):
+        child = spawn(db, "run", str(survey), "--code", code)
+        log = logged(child)
+        select(child, "Support the law?", 2)
+        if code == official:  # required for the government, and validated as a number
+            type_text(child, "What budget would your ministry need?", "")
+            expect(child, "An answer is required")
+            child.send("120" + ENTER)
+        type_text(child, "Last words?", "")
+        expect(child, "Everything correct?")
+        submit(child)
+        assert finish(child) == 0
+        asked = "What budget would your ministry need?" in plain(log.getvalue())
+        assert asked == (code == official)
+    assert answers(db, scientist) == {"law.support": "3"}
+    official_answers = {k: json.loads(v) for k, v in answers(db, official).items()}
+    assert official_answers == {"law.support": 3, "law.budget": 120}
+
+
 def test_review_change_an_answer_then_submit_keeps_history(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
     code = register(db, SMALL, "policy")

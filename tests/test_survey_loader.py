@@ -73,6 +73,14 @@ EXPECTED: dict[str, list[str]] = {
         "when-bad-operator.yaml:24: proposals[0].questions[1].when:"
         " bad operator '=<' (one of ==, !=, <=, >=, <, >, in, contains)",
     ],
+    "when-unknown-group.yaml": [
+        "when-unknown-group.yaml:25: proposals[0].questions[1].when:"
+        " unknown group 'goverment' (did you mean 'government'?)",
+    ],
+    "reserved-question-id.yaml": [
+        "reserved-question-id.yaml:19: profile[0].id:"
+        " 'group' is reserved for conditions on the stakeholder group; choose another id",
+    ],
     "when-operator-for-type.yaml": [
         "when-operator-for-type.yaml:25: profile[1].when:"
         " operator '<' does not apply to a choice question",
@@ -155,7 +163,7 @@ def test_validate_reports_every_file_in_one_call() -> None:
         "survey", "validate", EXAMPLE, f"{BROKEN}/unknown-scale.yaml", f"{BROKEN}/yaml-syntax.yaml"
     )
     assert result.returncode == 2
-    assert result.stdout == f"{EXAMPLE}: ok (6 proposals, 23 questions)\n"
+    assert result.stdout == f"{EXAMPLE}: ok (6 proposals, 24 questions)\n"
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{BROKEN}/unknown-scale.yaml:23: ")
     assert lines[1].startswith(f"{BROKEN}/yaml-syntax.yaml:6: ")
@@ -178,7 +186,7 @@ def test_validate_a_missing_file() -> None:
 def test_validate_accepts_the_example() -> None:
     result = consult("survey", "validate", EXAMPLE)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{EXAMPLE}: ok (6 proposals, 23 questions)\n"
+    assert result.stdout == f"{EXAMPLE}: ok (6 proposals, 24 questions)\n"
     assert result.stderr == ""
 
 
@@ -200,7 +208,14 @@ def test_the_example_loads_with_everything_in_it() -> None:
         "ministry-led.why_oppose",
         "ministry-led.comment",
     ]
-    assert len(list(survey.questions())) == 3 + 6 * 3 + 2
+    assert len(list(survey.questions())) == 3 + 6 * 3 + 3
+    assert [q.key for q in survey.closing] == ["priorities", "coordinator", "final_comment"]
+    coordinator = survey.question("coordinator")
+    assert coordinator.when is not None and coordinator.when.on_group
+    assert (coordinator.when.op, coordinator.when.value) == ("==", "government")
+    assert coordinator.when.applies({}, "government") and not coordinator.when.applies(
+        {}, "science"
+    )
     assert survey.settings.enrolment == "open"
     assert survey.settings.allow_revision is False
     assert survey.settings.consent is not None
@@ -401,3 +416,27 @@ def test_every_question_fragment_in_the_docs_validates_in_the_profile() -> None:
     assert questions
     doc = {**base, "profile": questions}
     parse_survey(yaml.safe_dump(doc, allow_unicode=True), "profile fragment")
+
+
+def test_group_conditions_put_a_question_to_some_groups_only() -> None:
+    source = (ROOT / BROKEN / "when-unknown-group.yaml").read_text(encoding="utf-8")
+    for when, op, value, asked in [
+        ("group == government", "==", "government", {"government"}),
+        ("group != government", "!=", "government", {"science"}),
+        (
+            "group in [science, government]",
+            "in",
+            ("science", "government"),
+            {"science", "government"},
+        ),
+    ]:
+        survey = parse_survey(source.replace("group in [science, goverment]", when))
+        condition = survey.question("p1.cost").when
+        assert condition is not None and (condition.op, condition.value) == (op, value)
+        assert {g for g in survey.group_ids if condition.applies({}, g)} == asked
+    with pytest.raises(SurveyError) as info:
+        parse_survey(source.replace("group in [science, goverment]", "group >= science"))
+    assert [str(p) for p in info.value.problems] == [
+        "<string>:25: proposals[0].questions[1].when: "
+        "operator '>=' does not apply to the group; use ==, != or in"
+    ]

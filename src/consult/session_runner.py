@@ -161,9 +161,9 @@ def _t(lang: str, key: str, **values: Any) -> str:
 # --- the flow: which question comes next, what a changed answer clears (no prompting) ------
 
 
-def applies(question: Question, answers: dict[str, Any]) -> bool:
-    """Whether ``question`` is asked, given the answers so far (its ``when`` condition)."""
-    return question.when is None or question.when.holds(answers.get(question.when.question))
+def applies(question: Question, answers: dict[str, Any], group: str | None) -> bool:
+    """Whether ``question`` is asked of a participant of ``group`` with the answers so far."""
+    return question.when is None or question.when.applies(answers, group)
 
 
 def tidy_answers(
@@ -175,7 +175,7 @@ def tidy_answers(
     """
     cleared = []
     for q in survey.questions():
-        if q.key in answers and not applies(q, answers):
+        if q.key in answers and not applies(q, answers, response.group_id):
             store.clear_answer(response, q.key)
             del answers[q.key]
             cleared.append(q.key)
@@ -201,7 +201,9 @@ def record_answer(
     return tidy_answers(store, response, survey, answers)
 
 
-def resume_index(survey: Survey, answers: dict[str, Any], skipped_to: str | None = None) -> int:
+def resume_index(
+    survey: Survey, answers: dict[str, Any], group: str | None, skipped_to: str | None = None
+) -> int:
     """Index (in ``survey.questions()``) of the question to continue at.
 
     Right after the last question answered or skipped (``skipped_to``), or earlier if a
@@ -216,14 +218,16 @@ def resume_index(survey: Survey, answers: dict[str, Any], skipped_to: str | None
     missing = (
         i
         for i, q in enumerate(questions)
-        if q.required and q.key not in answers and applies(q, answers)
+        if q.required and q.key not in answers and applies(q, answers, group)
     )
     return min(last + 1, next(missing, len(questions)))
 
 
-def missing_required(survey: Survey, answers: dict[str, Any]) -> list[Question]:
+def missing_required(survey: Survey, answers: dict[str, Any], group: str | None) -> list[Question]:
     return [
-        q for q in survey.questions() if q.required and q.key not in answers and applies(q, answers)
+        q
+        for q in survey.questions()
+        if q.required and q.key not in answers and applies(q, answers, group)
     ]
 
 
@@ -598,11 +602,11 @@ def answer_as(
         start = (
             len(questions)
             if response.submitted
-            else resume_index(survey, answers, response.skipped_to)
+            else resume_index(survey, answers, response.group_id, response.skipped_to)
         )
         shown = None
         for q in questions[start:]:
-            if not applies(q, answers):
+            if not applies(q, answers, response.group_id):
                 continue
             if sections.of(q) != shown:
                 sections.show(term, q, lang)
@@ -672,7 +676,7 @@ def _review(
     from rich.text import Text
 
     while True:
-        for q in missing_required(survey, answers):
+        for q in missing_required(survey, answers, response.group_id):
             # Reached when a changed answer switched on a required follow-up.
             term.print(terminal_text(_t(lang, "missing")), style="yellow")
             record_answer(
@@ -683,7 +687,7 @@ def _review(
                 ask_question(term, survey, q, lang, None, sections.qmark(q)),
                 answers,
             )
-        shown = [q for q in survey.questions() if applies(q, answers)]
+        shown = [q for q in survey.questions() if applies(q, answers, response.group_id)]
         table = Table(title=Text(_t(lang, "review"), style="bold"), show_lines=True, expand=True)
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("", ratio=3)
@@ -708,7 +712,7 @@ def _review(
             term.print(terminal_text(_t(lang, "saved_later")))
             return Outcome.LATER
         if action == "submit":
-            if missing_required(survey, answers):
+            if missing_required(survey, answers, response.group_id):
                 continue
             store.submit_response(response.id)
             term.print()
@@ -730,7 +734,7 @@ def _review(
             if (
                 follow.when
                 and follow.when.question == key
-                and applies(follow, answers)
+                and applies(follow, answers, response.group_id)
                 and follow.key not in answers
             ):
                 record_answer(

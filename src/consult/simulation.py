@@ -152,7 +152,7 @@ class _Respondent:
             if q.integer:
                 return int(min(hi, max(lo, round(rng.triangular(lo, hi, lo + (hi - lo) * 0.3)))))
             return round(rng.uniform(lo, hi), 2)
-        bank = _REASONS if q.when is not None else _COMMENTS
+        bank = _REASONS if q.when is not None and not q.when.on_group else _COMMENTS
         text = rng.choice(bank.get(self.lang) or bank["en"])
         return text[: q.max_length] if q.max_length else text
 
@@ -169,7 +169,7 @@ class _Respondent:
     def respond(self) -> list[tuple[str, str, float | None]]:
         rows = []
         for q in self.survey.questions():
-            if q.when is not None and not q.when.holds(self.answers.get(q.when.question)):
+            if q.when is not None and not q.when.applies(self.answers, self.group):
                 continue
             if not q.required and self.rng.random() > OPTIONAL_ANSWER_RATE:
                 continue

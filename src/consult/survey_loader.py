@@ -22,6 +22,7 @@ from consult.stats import ConsensusRule, Criterion
 from consult.survey_model import (
     CONDITION_OPERATORS,
     ENROLMENT_MODES,
+    GROUP_SUBJECT,
     QUESTION_TYPES,
     Condition,
     Group,
@@ -179,6 +180,7 @@ class _Validator:
         self.file = file
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        self.group_ids: tuple[str, ...] = ()
 
     def problem(self, line: int | None, path: str, message: str) -> None:
         self.problems.append(Problem(self.file, line, path, message))
@@ -433,6 +435,7 @@ def _build_survey(v: _Validator, top: LocDict) -> Survey | None:
         else None
     )
     groups = _groups(v, top)
+    v.group_ids = tuple(g.id for g in groups)
     scales = _scales(v, top)
     scale_by_id = {s.id: s for s in scales}
     settings = _settings(v, top)
@@ -740,6 +743,13 @@ def _question(
     )
     v.keys(item, path, allowed, required_keys)
     qid = v.ident(item, "id", path)
+    if qid == GROUP_SUBJECT:
+        v.problem(
+            v.line_of(item, "id"),
+            _join(path, "id"),
+            f"'{qid}' is reserved for conditions on the stakeholder group; choose another id",
+        )
+        qid = None
     v.unique(ids_seen, qid, v.line_of(item, "id"), _join(path, "id"))
     text = (
         v.text(item["text"], _join(path, "text"), v.line_of(item, "text"))
@@ -875,6 +885,8 @@ def _condition(
     if op not in CONDITION_OPERATORS:
         v.problem(line, cpath, f"bad operator {op!r} (one of {', '.join(CONDITION_OPERATORS)})")
         return None
+    if qid == GROUP_SUBJECT:
+        return _group_condition(v, line, cpath, op, raw_value)
     target = earlier.get(qid)
     if target is None:
         here = next(i for i, sibling in enumerate(siblings) if sibling is item)
@@ -901,6 +913,32 @@ def _condition(
         v.problem(line, cpath, problem)
         return None
     return Condition(question=target.key, op=op, value=value)
+
+
+def _group_condition(
+    v: _Validator, line: int | None, path: str, op: str, raw_value: str
+) -> Condition | None:
+    """``group == government``, ``group != science`` or ``group in [science, diplomacy]``."""
+    if op not in ("==", "!=", "in"):
+        v.problem(line, path, f"operator {op!r} does not apply to the group; use ==, != or in")
+        return None
+    try:
+        value = yaml.safe_load(raw_value)
+    except yaml.YAMLError:
+        v.problem(line, path, f"cannot read the value {raw_value!r}")
+        return None
+    if op == "in" and (not isinstance(value, list) or not value):
+        v.problem(line, path, "'in' needs a list, e.g. 'group in [science, diplomacy]'")
+        return None
+    values = tuple(str(x) for x in value) if op == "in" else (str(value),)
+    known = ", ".join(v.group_ids) or "none defined"
+    for gid in values:
+        if gid not in v.group_ids:
+            close = difflib.get_close_matches(gid, v.group_ids, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {known}"
+            v.problem(line, path, f"unknown group {gid!r} ({hint})")
+            return None
+    return Condition(question=GROUP_SUBJECT, op=op, value=values if op == "in" else values[0])
 
 
 def _condition_problem(

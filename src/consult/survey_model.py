@@ -5,7 +5,7 @@ Build them with :func:`consult.survey_loader.load_survey`; nothing here reads fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from consult.errors import InputError
@@ -17,6 +17,9 @@ CONDITION_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "in", "contains")
 
 #: The stored value of an abstention on a scale question.
 ABSTAIN = "abstain"
+#: What ``when: group in [government]`` tests: the participant's stakeholder group. Reserved:
+#: no question may have this id.
+GROUP_SUBJECT = "group"
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,20 @@ class Option:
 
 @dataclass(frozen=True)
 class Condition:
-    """Show a question only when an earlier answer meets this, e.g. ``support <= 2``."""
+    """Show a question only when an earlier answer meets this, e.g. ``support <= 2``, or only
+    to some stakeholder groups, e.g. ``group in [government]``."""
 
-    question: str  # the full key of the earlier question
+    question: str  # the full key of the earlier question, or GROUP_SUBJECT
     op: str
     value: int | float | str | tuple[int | float | str, ...]
+
+    @property
+    def on_group(self) -> bool:
+        return self.question == GROUP_SUBJECT
+
+    def applies(self, answers: Mapping[str, object], group: str | None) -> bool:
+        """Whether the condition holds for a participant of ``group`` with these answers."""
+        return self.holds(group if self.on_group else answers.get(self.question))
 
     def holds(self, answer: object) -> bool:
         """Whether the condition holds for ``answer`` (the earlier question's stored value).
