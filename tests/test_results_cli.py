@@ -140,7 +140,7 @@ def test_simulate_stores_marked_rows(demo: Path) -> None:
     # The government-only closing question: answered by every simulated official, by no one else.
     asked = db_rows(
         demo,
-        "SELECT p.group_id, count(a.id) FROM participants p JOIN responses r "
+        "SELECT p.group_id, count(a.question) FROM participants p JOIN responses r "
         "ON r.participant_id = p.id LEFT JOIN answers a ON a.response_id = r.id "
         "AND a.question = 'coordinator' WHERE p.simulated = 1 GROUP BY 1 ORDER BY 1",
     )

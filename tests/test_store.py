@@ -113,6 +113,13 @@ def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> 
         assert [h["value"] for h in s.answer_history(1)] == [4]
         s.mark_skipped(response, "p.comment")
         assert s.response_by_id(1).skipped_to == "p.comment"
+        # The answers table is rebuilt keyed by (response, question), with its triggers back.
+        (sql,) = s.conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'answers'").fetchone()
+        assert "WITHOUT ROWID" in sql
+        s.save_answer(response, "p.support", 5, 5.0)
+        assert [h["value"] for h in s.answer_history(1)] == [4, 5]
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            s.conn.execute("INSERT INTO answers VALUES (1, 'p.support', 'science', '3', 3, 'now')")
 
 
 def test_a_fresh_path_in_a_missing_directory_is_created(tmp_path: Path) -> None:

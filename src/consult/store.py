@@ -36,6 +36,34 @@ _TEMP_TABLES = itertools.count(1)
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_SUBMITTED = "submitted"
 
+# The history is written by triggers, so no code path can change an answer without a trace.
+# Shared by the migrations that create the answers table (a rebuilt table needs them again).
+_ANSWER_TRIGGERS = (
+    """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
+        INSERT INTO answer_history (response_id, question, value, changed_at)
+        VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
+    END""",
+    """CREATE TRIGGER answers_update_history AFTER UPDATE OF value ON answers
+    WHEN NEW.value IS NOT OLD.value BEGIN
+        INSERT INTO answer_history (response_id, question, value, changed_at)
+        VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
+    END""",
+    # A response's last activity follows its answers, in the same statement.
+    """CREATE TRIGGER answers_insert_touch AFTER INSERT ON answers
+    WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
+        UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
+    END""",
+    """CREATE TRIGGER answers_update_touch AFTER UPDATE OF value ON answers
+    WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
+        UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
+    END""",
+    """CREATE TRIGGER answers_delete_history AFTER DELETE ON answers BEGIN
+        INSERT INTO answer_history (response_id, question, value, changed_at)
+        VALUES (OLD.response_id, OLD.question, NULL,
+                strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    END""",
+)
+
 # Each migration takes a database from version i to i + 1. Never edit a released one: add one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -110,30 +138,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) STRICT""",
         # No index on the history: it is written with every answer and read only for audits,
         # and an index there cost 45 µs a committed answer (145 vs 190 µs).
-        # The history is written by triggers, so no code path can change an answer without a trace.
-        """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
-            INSERT INTO answer_history (response_id, question, value, changed_at)
-            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
-        END""",
-        """CREATE TRIGGER answers_update_history AFTER UPDATE OF value ON answers
-        WHEN NEW.value IS NOT OLD.value BEGIN
-            INSERT INTO answer_history (response_id, question, value, changed_at)
-            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
-        END""",
-        # A response's last activity follows its answers, in the same statement.
-        """CREATE TRIGGER answers_insert_touch AFTER INSERT ON answers
-        WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
-            UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
-        END""",
-        """CREATE TRIGGER answers_update_touch AFTER UPDATE OF value ON answers
-        WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
-            UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
-        END""",
-        """CREATE TRIGGER answers_delete_history AFTER DELETE ON answers BEGIN
-            INSERT INTO answer_history (response_id, question, value, changed_at)
-            VALUES (OLD.response_id, OLD.question, NULL,
-                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-        END""",
+        *_ANSWER_TRIGGERS,
         """CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history BEGIN
             SELECT RAISE(ABORT, 'answer_history is append-only');
         END""",
@@ -145,6 +150,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The furthest question a participant passed without answering (an optional one they
         # skipped), so that resuming does not ask it again; answers mark their own place.
         "ALTER TABLE responses ADD COLUMN skipped_to TEXT",
+        # Answers keyed by (response, question) in the table itself: one B-tree fewer to write
+        # for every committed answer than a rowid table with a UNIQUE index (1.5x -> 1.3x a bare
+        # sqlite3 insert, benchmarks/). The rows are copied; the history stays as it is.
+        """CREATE TABLE answers_by_key (
+            response_id INTEGER NOT NULL REFERENCES responses (id),
+            question TEXT NOT NULL CHECK (question <> ''),
+            group_id TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            numeric REAL,
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, question)
+        ) STRICT, WITHOUT ROWID""",
+        "INSERT INTO answers_by_key SELECT response_id, question, group_id, value, numeric, "
+        "answered_at FROM answers ORDER BY response_id, question",
+        "DROP TABLE answers",
+        "ALTER TABLE answers_by_key RENAME TO answers",
+        "CREATE INDEX answers_histogram ON answers (question, group_id, value, response_id)",
+        *_ANSWER_TRIGGERS,
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -670,7 +693,8 @@ class Store:
             "SELECT p.pseudonym, p.group_id, r.round, r.status, p.simulated, a.question, a.value, "
             "a.numeric, a.answered_at FROM answers a JOIN responses r ON r.id = a.response_id "
             "JOIN participants p ON p.id = r.participant_id "
-            f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.id",
+            f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.answered_at, "
+            "a.question",
             params,
         )
         # Not ``yield from``: that would close the cursor even after the connection has gone.
