@@ -885,19 +885,21 @@ def _condition(
     if op not in CONDITION_OPERATORS:
         v.problem(line, cpath, f"bad operator {op!r} (one of {', '.join(CONDITION_OPERATORS)})")
         return None
-    if qid == GROUP_SUBJECT:
-        return _group_condition(v, line, cpath, op, raw_value)
-    target = earlier.get(qid)
-    if target is None:
-        here = next(i for i, sibling in enumerate(siblings) if sibling is item)
-        if any(isinstance(s, dict) and s.get("id") == qid for s in siblings[here + 1 :]):
-            message = f"condition refers to {qid!r}, which comes later; only earlier answers count"
-        else:
-            message = f"condition refers to {qid!r}, which is not an earlier question here"
-            close = difflib.get_close_matches(qid, sorted(earlier), n=1, cutoff=0.6)
-            message += f" (did you mean {close[0]!r}?)" if close else ""
-        v.problem(line, cpath, message)
-        return None
+    target = None
+    if qid != GROUP_SUBJECT:
+        target = earlier.get(qid)
+        if target is None:
+            here = next(i for i, sibling in enumerate(siblings) if sibling is item)
+            if any(isinstance(s, dict) and s.get("id") == qid for s in siblings[here + 1 :]):
+                message = (
+                    f"condition refers to {qid!r}, which comes later; only earlier answers count"
+                )
+            else:
+                message = f"condition refers to {qid!r}, which is not an earlier question here"
+                close = difflib.get_close_matches(qid, sorted(earlier), n=1, cutoff=0.6)
+                message += f" (did you mean {close[0]!r}?)" if close else ""
+            v.problem(line, cpath, message)
+            return None
     try:
         value = yaml.safe_load(raw_value)
     except yaml.YAMLError:
@@ -908,37 +910,26 @@ def _condition(
             v.problem(line, cpath, "'in' needs a list, e.g. 'sector in [ai, quantum]'")
             return None
         value = tuple(value)
-    problem = _condition_problem(target, op, value, scales)
+    if target is None:
+        problem = _group_condition_problem(op, value, v.group_ids)
+    else:
+        problem = _condition_problem(target, op, value, scales)
     if problem:
         v.problem(line, cpath, problem)
         return None
-    return Condition(question=target.key, op=op, value=value)
+    return Condition(question=target.key if target else GROUP_SUBJECT, op=op, value=value)
 
 
-def _group_condition(
-    v: _Validator, line: int | None, path: str, op: str, raw_value: str
-) -> Condition | None:
+def _group_condition_problem(op: str, value: Any, group_ids: tuple[str, ...]) -> str | None:
     """``group == government``, ``group != science`` or ``group in [science, diplomacy]``."""
     if op not in ("==", "!=", "in"):
-        v.problem(line, path, f"operator {op!r} does not apply to the group; use ==, != or in")
-        return None
-    try:
-        value = yaml.safe_load(raw_value)
-    except yaml.YAMLError:
-        v.problem(line, path, f"cannot read the value {raw_value!r}")
-        return None
-    if op == "in" and (not isinstance(value, list) or not value):
-        v.problem(line, path, "'in' needs a list, e.g. 'group in [science, diplomacy]'")
-        return None
-    values = tuple(str(x) for x in value) if op == "in" else (str(value),)
-    known = ", ".join(v.group_ids) or "none defined"
-    for gid in values:
-        if gid not in v.group_ids:
-            close = difflib.get_close_matches(gid, v.group_ids, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"one of: {known}"
-            v.problem(line, path, f"unknown group {gid!r} ({hint})")
-            return None
-    return Condition(question=GROUP_SUBJECT, op=op, value=values if op == "in" else values[0])
+        return f"operator {op!r} does not apply to the group; use ==, != or in"
+    for gid in value if isinstance(value, tuple) else (value,):
+        if gid not in group_ids:
+            close = difflib.get_close_matches(str(gid), group_ids, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(group_ids)}"
+            return f"unknown group {gid!r} ({hint})"
+    return None
 
 
 def _condition_problem(
