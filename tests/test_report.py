@@ -91,6 +91,7 @@ def table_rows(ws, table_name):
     cells = ws[table.ref]
     header = [c.value for c in cells[0]]
     assert header == [c.name for c in table.tableColumns]
+    assert table.autoFilter is not None and table.autoFilter.ref == table.ref  # filter buttons
     return [dict(zip(header, (c.value for c in row), strict=True)) for row in cells[1:]]
 
 
@@ -213,6 +214,36 @@ def test_proposal_detail_distribution(built):
         assert close(science[3 + k], count / s.n_valid)
 
 
+def test_proposal_detail_charts_point_at_their_tables(built):
+    """Each chart: series named by the scale's labels in the header row, one value per group
+    and the whole panel below it, categories the group names."""
+    res = built["results"]
+    ws = built["wb"]["Proposal detail"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    charts = ws._charts
+    assert len(charts) == len(res.proposals)
+    n_rows = len(res.groups) + 1  # every group, then all respondents
+    for p, chart in zip(res.proposals, charts, strict=True):
+        title_row = next(i for i, row in enumerate(values, 1) if row[0] == f"{p.rank}. {p.title}")
+        header, first, last = title_row + 2, title_row + 3, title_row + 2 + n_rows
+        assert values[header - 1][:3] == ["Group", "n", "Abstained"]
+        assert values[last - 1][0] == "All respondents"
+        assert ws.row_dimensions[header].height == 45
+        labels = values[header - 1][3:8]
+        assert labels == [
+            "Strongly oppose",
+            "Oppose",
+            "Neither support nor oppose",
+            "Support",
+            "Strongly support",
+        ]
+        for k, series in enumerate(chart.series):
+            col = openpyxl.utils.get_column_letter(4 + k)
+            assert series.tx.strRef.f.replace("$", "") == f"'Proposal detail'!{col}{header}"
+            assert _ref(series.val) == f"'Proposal detail'!${col}${first}:${col}${last}"
+        assert _ref(chart.series[0].cat) == f"'Proposal detail'!$A${first}:$A${last}"
+
+
 def test_rankings_and_participation(built):
     res = built["results"]
     wb = built["wb"]
@@ -329,6 +360,15 @@ def test_cli_as_a_new_user(tmp_path):
     assert lang.returncode == 2
     assert lang.stderr == "Error: --lang fr: the survey is in en, ko\n"
     assert not (tmp_path / "x.xlsx").exists()
+    # Without --include-simulated a rehearsal's report is empty, and says why.
+    empty = run(["report", survey, "-o", "empty.xlsx"], tmp_path)
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout == (
+        "Wrote empty.xlsx: 6 proposals, 0 responses (simulated left out), 8 sheets.\n"
+    )
+    assert (
+        empty.stderr == "40 simulated responses left out; add --include-simulated to count them.\n"
+    )
 
 
 def test_no_comments_leaves_every_free_text_answer_out(built, tmp_path):

@@ -98,3 +98,20 @@ def echo_json(value: object) -> None:
     pretty = sys.stdout.isatty()
     text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
     typer.echo(text)
+
+
+def hint_simulated(store, survey, flt) -> None:  # Store, Survey, ResponseFilter
+    """Say on stderr how many simulated responses ``flt`` leaves out, and how to count them."""
+    if flt.include_simulated:
+        return
+    import sys
+    from dataclasses import replace
+
+    def total(f) -> int:
+        return sum(store.response_counts(survey.id, f).values())
+
+    left_out = total(replace(flt, include_simulated=True)) - total(flt)
+    if left_out > 0:
+        sys.stderr.write(
+            f"{left_out} simulated responses left out; add --include-simulated to count them.\n"
+        )

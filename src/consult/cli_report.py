@@ -40,7 +40,7 @@ def report(
     from datetime import date
 
     from consult.cli import open_store
-    from consult.cli_options import response_filter
+    from consult.cli_options import hint_simulated, response_filter
     from consult.errors import InputError
     from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
@@ -63,11 +63,13 @@ def report(
                 store, s, path, flt=flt, lang=language, raw=raw, identify=identify,
                 comments=comments, progress=progress,
             )  # fmt: skip
-    simulated = "simulated responses included" if include_simulated else "simulated left out"
-    typer.echo(
-        f"Wrote {summary.path}: {summary.proposals} proposals, {summary.respondents} responses "
-        f"({simulated}), {len(summary.sheets)} sheets."
-    )
+        simulated = "simulated responses included" if include_simulated else "simulated left out"
+        noun = "response" if summary.respondents == 1 else "responses"
+        typer.echo(
+            f"Wrote {summary.path}: {summary.proposals} proposals, {summary.respondents} {noun} "
+            f"({simulated}), {len(summary.sheets)} sheets."
+        )
+        hint_simulated(store, s, flt)
 
 
 class _progress:

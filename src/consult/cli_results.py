@@ -19,6 +19,7 @@ from consult.cli_options import (
     SurveyArg,
     UntilOpt,
     echo_json,
+    hint_simulated,
     response_filter,
 )
 
@@ -66,7 +67,7 @@ def results(
         if not watch:
             res = aggregate(store, s, flt, language)
             console.print(render_results(res, console.width))
-            _hint_simulated(store, s, flt, res.n_respondents)
+            hint_simulated(store, s, res.filter)
             return
         from rich.live import Live
 
@@ -91,21 +92,6 @@ def _check_groups(survey, groups) -> None:
     for g in groups:
         if g not in survey.group_ids:
             raise InputError(f"--group {g}: unknown group (one of: {', '.join(survey.group_ids)})")
-
-
-def _hint_simulated(store, survey, flt, counted: int) -> None:
-    if flt.include_simulated:
-        return
-    from dataclasses import replace
-
-    with_simulated = sum(
-        store.response_counts(survey.id, replace(flt, include_simulated=True)).values()
-    )
-    if with_simulated > counted:
-        sys.stderr.write(
-            f"{with_simulated - counted} simulated responses left out; "
-            "add --include-simulated to count them.\n"
-        )
 
 
 def export(

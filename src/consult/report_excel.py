@@ -27,6 +27,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -114,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "total": "Total",
         "consensus.for": "For",
         "consensus.against": "Against",
-        "consensus.none": "None",
+        "consensus.none": "No consensus",
         "yes": "Yes",
         "no": "No",
         "vs": "{a} vs {b}",
@@ -387,6 +388,12 @@ def _cell(
     return cell
 
 
+def _header_height(headers: Sequence[str], widths: Sequence[float], least: float = 30) -> float:
+    """Points a header row needs for its longest wrapped header (Calc does not grow it)."""
+    lines = max((_lines(h, w) for h, w in zip(headers, widths, strict=False)), default=1)
+    return max(least, 13.0 * lines + 6)
+
+
 def _lines(text: Any, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (roughly: by words)."""
     if not isinstance(text, str) or not text:
@@ -441,11 +448,30 @@ def _fit(values: Iterable[Any], lo: float = 6, hi: float = 60, header: str = "")
     return float(min(hi, max(lo, longest + 2)))
 
 
+def _new_sheet(wb: Workbook, title: str) -> Any:
+    """A sheet that prints as a reader expects: landscape A4, as wide as one page.
+
+    Set before any row is written: a write-only sheet writes its page setup then.
+    """
+    ws = wb.create_sheet(title)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    return ws
+
+
 def _add_table(
     ws: Any, name: str, ref: str, headers: Sequence[str], style: str = "TableStyleMedium2"
 ) -> Table:
-    """A native Excel table; write-only sheets need the column names set by hand."""
-    table = Table(displayName=name, ref=ref)
+    """A native Excel table with filter buttons; write-only sheets need the columns by hand.
+
+    Setting the columns by hand also skips the filter openpyxl would add: added here.
+    """
+    table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
     table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)]
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     with warnings.catch_warnings():
@@ -630,7 +656,7 @@ class _Report:
     def _summary(self, wb: Workbook) -> str:
         r = self.results
         groups = list(r.groups)
-        ws = wb.create_sheet(self.label("sheet.summary"))
+        ws = _new_sheet(wb, self.label("sheet.summary"))
         headers = [
             self.label("col.rank"),
             self.label("col.proposal"),
@@ -697,20 +723,13 @@ class _Report:
         first, last = header_row + 1, header_row + len(rows)
         ncols = len(headers)
         ws.freeze_panes = f"C{first}"
-        ws.row_dimensions[header_row].height = 62
+        ws.row_dimensions[header_row].height = _header_height(headers, widths, least=62)
         for i, row in enumerate(rows):
             # Calc does not grow wrapped rows on opening a file: size them here.
             lines = _lines(row[1], widths[1])
             ws.row_dimensions[first + i].height = 15 * lines + 3
-        # Page setup goes before the first row: a write-only sheet writes its header then.
+        # Before the first row: a write-only sheet writes its header then.
         ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.append([_cell(ws, self.results.title, font=_TITLE_FONT)])
         ws.append([_cell(ws, self._subtitle(), font=_NOTE_FONT)])
         ws.append([_cell(ws, self.label("summary.note"), font=_NOTE_FONT)])
@@ -808,7 +827,7 @@ class _Report:
     def _by_group(self, wb: Workbook) -> str:
         r = self.results
         groups = list(r.groups)
-        ws = wb.create_sheet(self.label("sheet.by_group"))
+        ws = _new_sheet(wb, self.label("sheet.by_group"))
         headers = [
             self.label("col.rank"),
             self.label("col.proposal"),
@@ -837,13 +856,14 @@ class _Report:
             rows.append(row)
         widths = [7.0, _fit((row[1] for row in rows), lo=24, hi=48)]
         for i in range(2, len(headers) - 2):
-            widths.append(14.0 if i % 2 == 0 else 8.0)
+            # Wide enough for the header's longest word: headers wrap, words do not.
+            widths.append(_fit((), lo=14.0 if i % 2 == 0 else 8.0, hi=24, header=headers[i]))
         widths += [12.0, _fit((row[-1] for row in rows), lo=16, hi=70)]
         _widths(ws, widths)
         header_row = 4
         first, last = header_row + 1, header_row + len(rows)
         ws.freeze_panes = f"C{first}"
-        ws.row_dimensions[header_row].height = 45
+        ws.row_dimensions[header_row].height = _header_height(headers, widths)
         ws.append([_cell(ws, self.label("by_group.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, self._subtitle(), font=_NOTE_FONT)])
         ws.append([_cell(ws, self.label("by_group.note"), font=_NOTE_FONT)])
@@ -900,7 +920,7 @@ class _Report:
     def _detail(self, wb: Workbook) -> str:
         r = self.results
         survey = self.survey
-        ws = wb.create_sheet(self.label("sheet.detail"))
+        ws = _new_sheet(wb, self.label("sheet.detail"))
         by_id = {p.id: p for p in survey.proposals}
         first_scale = survey.scale(survey.proposals[0].support_question.scale or "")
         npoints = len(first_scale.points)
@@ -931,14 +951,15 @@ class _Report:
                 self.label("col.support"),
                 self.label("col.opposition"),
             ]
-            ws.row_dimensions[row + 1].height = 45
+            # ``row`` is the next row to be written: the header goes there.
+            header_row = row
+            ws.row_dimensions[header_row].height = 45
             put(
                 [
                     _cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL, align=_HEADER_ALIGN)
                     for h in header
                 ]
             )
-            header_row = row
             summaries = [
                 (self.group_label(g), p.stats.groups[g]) for g in r.groups if g in p.stats.groups
             ]
@@ -957,7 +978,7 @@ class _Report:
                         _cell(ws, s.opposition, fmt=PCT, font=font),
                     ]
                 )
-            last_data = row
+            last_data = row - 1
             chart = BarChart()
             chart.type = "bar"
             chart.grouping = "percentStacked"
@@ -1068,7 +1089,7 @@ class _Report:
     # ----------------------------------------------------------------------- Rankings
 
     def _rankings(self, wb: Workbook) -> str:
-        ws = wb.create_sheet(self.label("sheet.rankings"))
+        ws = _new_sheet(wb, self.label("sheet.rankings"))
         _widths(ws, [48, 8, 12, 12, 14])
         ws.append([_cell(ws, self.label("rankings.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, self.label("rankings.note"), font=_NOTE_FONT)])
@@ -1103,7 +1124,7 @@ class _Report:
 
     def _comments(self, wb: Workbook) -> str:
         r = self.results
-        ws = wb.create_sheet(self.label("sheet.comments"))
+        ws = _new_sheet(wb, self.label("sheet.comments"))
         headers = [
             self.label("col.proposal"),
             self.label("col.question"),
@@ -1150,7 +1171,7 @@ class _Report:
     # ----------------------------------------------------------------------- Participation
 
     def _participation(self, wb: Workbook) -> str:
-        ws = wb.create_sheet(self.label("sheet.participation"))
+        ws = _new_sheet(wb, self.label("sheet.participation"))
         counts = self.participation_counts()
         _widths(ws, [40, 10, 10, 11, 16, 16])
         ws.append([_cell(ws, self.label("participation.heading"), font=_TITLE_FONT)])
@@ -1236,7 +1257,7 @@ class _Report:
         r = self.results
         s = self.survey
         flt = self.flt
-        ws = wb.create_sheet(self.label("sheet.method"))
+        ws = _new_sheet(wb, self.label("sheet.method"))
         _widths(ws, [38, 110])
         other = self.store.response_counts(
             s.id, replace(flt, include_simulated=not flt.include_simulated)
@@ -1328,7 +1349,7 @@ class _Report:
     # ----------------------------------------------------------------------- Raw answers
 
     def _raw(self, wb: Workbook, identify: bool) -> tuple[str, int]:
-        ws = wb.create_sheet(self.label("sheet.raw"))
+        ws = _new_sheet(wb, self.label("sheet.raw"))
         names = self.store.export_identities(self.survey.id) if identify else {}
         headers = [self.label("col.participant")]
         if identify:
@@ -1403,7 +1424,7 @@ class _Report:
     # ----------------------------------------------------------------------- Chart data
 
     def _write_chart_data(self, wb: Workbook) -> None:
-        ws = wb.create_sheet(self._chart_data_sheet_name)
+        ws = _new_sheet(wb, self._chart_data_sheet_name)
         self.chart_data_title = ws.title
         _widths(ws, [48, 14, 14, 14])
         ws.append([_cell(ws, self.label("chart_data.note"), font=_NOTE_FONT)])
