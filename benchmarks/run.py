@@ -713,7 +713,8 @@ def write_results_md(size: str, text: str, stamp: str, elapsed: float) -> None:
     path = HERE / "RESULTS.md"
     intro = (
         "# Benchmark results\n\nWritten by `python benchmarks/run.py`. Every figure is a median "
-        "over repeats, with its ratio to a baseline measured in the same run.\n"
+        "over repeats (one run each for the slowest cases: the 1M-answer bulk write, report and "
+        "raw sheet), with its ratio to a baseline measured in the same run.\n"
     )
     sections = {}
     if path.exists():
