@@ -314,6 +314,13 @@ def test_korean_labels(built, tmp_path):
     assert wb.sheetnames[0] == "요약"
     first = next(wb["요약"].iter_rows(values_only=True))
     assert first[0] == "과학기술외교 정책 라운드테이블"
+    # The table headers and the Method sheet's own words are Korean too.
+    summary = list(wb["요약"].iter_rows(values_only=True))
+    assert summary[3][:4] == ("순위", "제안", "n", "지지")
+    assert any(v in ("찬성 합의", "합의 없음") for row in summary[4:] for v in row)
+    method = {r[0]: r[1] for r in wb["방법"].iter_rows(values_only=True) if len(r) > 1}
+    assert method["분위수 정의 (중앙값, 사분위범위)"].startswith("Hyndman-Fan 제7유형")
+    assert method["합의 규칙"].startswith("찬성 합의: 지지 >= 70% 그리고 반대 < 15%")
 
 
 def test_bad_input(built, tmp_path):

@@ -32,7 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from consult import __version__
-from consult.aggregation import aggregate, iter_comments
+from consult.aggregation import QUANTILE_METHOD, aggregate, iter_comments
 from consult.errors import ConsultError, InputError
 from consult.exports import answer_records
 from consult.safe_text import FORMULA_PREFIXES
@@ -156,6 +156,9 @@ LABELS: dict[str, dict[str, str]] = {
         "m.interval": "Support interval",
         "m.interval.text": "Wilson score interval, 95% confidence",
         "m.quantile": "Quantile definition (median, IQR)",
+        "m.quantile.text": QUANTILE_METHOD,
+        "m.since": "answered on or after {date}",
+        "m.until": "answered on or before {date}",
         "m.balanced": "Group-balanced support",
         "m.balanced.text": "Mean of the groups' support, each group counting equally",
         "m.weighting": "Weighting",
@@ -294,6 +297,12 @@ LABELS: dict[str, dict[str, str]] = {
         "m.interval": "지지도 구간",
         "m.interval.text": "윌슨 점수 구간, 95% 신뢰수준",
         "m.quantile": "분위수 정의 (중앙값, 사분위범위)",
+        "m.quantile.text": (
+            "Hyndman-Fan 제7유형 (순서통계량 사이 선형 보간): Excel QUARTILE.INC, "
+            "R과 numpy의 기본 정의"
+        ),
+        "m.since": "{date} 이후 응답",
+        "m.until": "{date} 이전 응답",
         "m.balanced": "집단 균형 지지도",
         "m.balanced.text": "각 집단의 지지도를 같은 비중으로 평균한 값",
         "m.weighting": "가중치",
@@ -1270,9 +1279,9 @@ class _Report:
                 self.label("col.group") + ": " + ", ".join(self.group_label(g) for g in flt.groups)
             )
         if flt.since:
-            filters.append(f"since {flt.since}")
+            filters.append(self.label("m.since", date=flt.since))
         if flt.until:
-            filters.append(f"until {flt.until}")
+            filters.append(self.label("m.until", date=flt.until))
         if raw:
             raw_text = self.label("m.raw.identified" if identify else "m.raw.pseudonymous")
         else:
@@ -1295,7 +1304,7 @@ class _Report:
             ),
             ("m.consensus", r.consensus_rule),
             ("m.interval", self.label("m.interval.text")),
-            ("m.quantile", r.quantile_method),
+            ("m.quantile", self.label("m.quantile.text")),
             ("m.balanced", self.label("m.balanced.text")),
             ("m.gap", self.label("m.gap.text")),
             ("m.weighting", self.label("m.weighting.text")),
