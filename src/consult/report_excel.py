@@ -933,7 +933,8 @@ class _Report:
         by_id = {p.id: p for p in survey.proposals}
         first_scale = survey.scale(survey.proposals[0].support_question.scale or "")
         npoints = len(first_scale.points)
-        _widths(ws, [30, 7, 10, *([12] * max(npoints, 5)), 10, 11])
+        names = [self.group_label(g) for g in r.groups] + [self.label("col.panel")]
+        _widths(ws, [_fit(names, lo=30, hi=48), 7, 10, *([12] * max(npoints, 5)), 10, 11])
         ws.append([_cell(ws, self.label("detail.heading"), font=_TITLE_FONT)])
         ws.append([_cell(ws, self._subtitle(), font=_NOTE_FONT)])
         row = 3
