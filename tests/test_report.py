@@ -160,6 +160,15 @@ def test_by_group_figures_match_aggregate(built):
         for g, label in res.groups.items():
             assert close(row[label], p.stats.groups[g].support)
             assert row[f"n: {label}"] == p.stats.groups[g].n_valid
+        # The largest gap, checked by hand from the groups' own support shares.
+        shares = {g: p.stats.groups[g].support for g in res.groups}
+        shares = {g: v for g, v in shares.items() if v is not None}
+        gaps = {(a, b): abs(shares[a] - shares[b]) for a in shares for b in shares if a < b}
+        widest = max(gaps.values())
+        assert close(row["Largest gap between groups"], widest)
+        a, b = row["Between"].split(" vs ")
+        ids = {label: g for g, label in res.groups.items()}
+        assert close(abs(shares[ids[a]] - shares[ids[b]]), widest)
 
 
 def _ref(series_ref) -> str:
