@@ -85,8 +85,25 @@ def test_the_database_comes_from_consult_db_and_is_created_on_first_use(tmp_path
     assert (tmp_path / "results" / "consult.db").exists()
 
 
-def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    result = consult("results", "--no-such-option", cwd=tmp_path)
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    cases = {
+        ("results", "--no-such-option"): "Error: No such option: --no-such-option"
+        " (see 'consult results --help')\n",
+        (
+            "survey",
+            "validate",
+        ): "Error: Missing argument 'files'. (see 'consult survey validate --help')\n",
+        ("simulate", "-n", "0", EXAMPLE): "Error: Invalid value for '--respondents' / '-n':"
+        " 0 is not in the range x>=1. (see 'consult simulate --help')\n",
+        ("nosuch",): "Error: No such command 'nosuch'. (see 'consult --help')\n",
+    }
+    for args, message in cases.items():
+        result = consult(*args, cwd=tmp_path)
+        assert (result.returncode, result.stderr, result.stdout) == (2, message, ""), args
+
+
+def test_a_bare_command_group_shows_its_help(tmp_path: Path) -> None:
+    result = consult("survey", cwd=tmp_path)
     assert result.returncode == 2
-    assert "No such option: --no-such-option" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "validate" in result.stdout and "show" in result.stdout
+    assert result.stderr == ""

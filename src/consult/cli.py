@@ -100,7 +100,16 @@ def main() -> None:
     """Entry point of the ``consult`` console script."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("CONSULT_DEBUG") == "1"
     try:
-        app(prog_name="consult")
+        # standalone_mode=False lets usage errors reach this one place, so they too are one line.
+        code = app(prog_name="consult", standalone_mode=False)
+    except typer.TyperException as exc:  # a usage error, e.g. a missing argument or a bad option
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `consult survey`: help is shown
+            sys.exit(2)
+        report_error(usage_problem(exc))
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(130)
     except ConsultError as exc:
         if debug:
             raise
@@ -119,3 +128,11 @@ def main() -> None:
             raise
         report_error(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_problem(exc: typer.TyperException) -> str:
+    """One line for a usage error: the problem, and which ``--help`` tells more."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "consult"
+    return f"{exc.format_message()} (see '{command} --help')"
