@@ -30,6 +30,8 @@ CONSULT = str(Path(sys.executable).parent / "consult")
 SURVEY = "surveys/st-diplomacy-roundtable.yaml"
 SURVEY_ID = "st-diplomacy-roundtable"
 HOSTILE = ['=HYPERLINK("x")', "+1", "-1", "@A1"]
+# An escape that clears the screen, a C1 control sequence introducer, a right-to-left override.
+ESCAPES = ["\x1b[2J\x1b[31mred", "csi\x9b31m", "abc\u202edcba"]
 NAMES = [("Alice Realname", "Secret Org One"), ("Bob Realname", "Secret Org Two")]
 
 
@@ -77,7 +79,7 @@ def add_real_people(db: Path) -> None:
         people = store.add_participants(
             SURVEY_ID, [NewParticipant("science", n, o) for n, o in NAMES]
         )
-        for person, comments in zip(people, (HOSTILE, ["plain words"]), strict=True):
+        for person, comments in zip(people, (HOSTILE, ["plain words", *ESCAPES]), strict=True):
             response = store.start_response(person.id, survey.hash)
             store.save_answer(response, "ministry-led.support", 5, 5.0)
             for proposal, text in zip(survey.proposals, comments, strict=False):
@@ -363,6 +365,42 @@ def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> No
     assert {c["text"] for c in results["comments"]} >= set(HOSTILE)
 
 
+def test_terminal_controls_in_answers_never_reach_the_terminal(demo: Path) -> None:
+    runs = consult_many(
+        demo,
+        [
+            ["export", SURVEY, "--format", "csv"],
+            ["export", SURVEY, "--format", "jsonl"],
+            ["export", SURVEY, "--format", "json"],
+            ["results", SURVEY, "--json", "--comments"],
+        ],
+    )
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert not re.search("[\x1b\x9b\u202e]", run.stdout)
+    csv_run, jsonl, as_json, results = runs
+    values = [r["value"] for r in csv.DictReader(io.StringIO(csv_run.stdout))]
+    assert {"[2J[31mred", "csi31m", "abcdcba"} <= set(values)  # the controls dropped
+    # JSON escapes them instead, so a reader gets the text exactly as typed
+    assert set(ESCAPES) <= {json.loads(line)["value"] for line in jsonl.stdout.splitlines()}
+    assert set(ESCAPES) <= {r["value"] for r in json.loads(as_json.stdout)}
+    assert set(ESCAPES) <= {c["text"] for c in json.loads(results.stdout)["comments"]}
+
+
+def test_answers_are_exported_in_survey_order(demo: Path) -> None:
+    survey = load_survey(ROOT / SURVEY)
+    position = {q.key: i for i, q in enumerate(survey.questions())}
+    run = demo_run(demo, "export", SURVEY, "-f", "jsonl", "--include-simulated")
+    by_response: dict[tuple, list[str]] = {}
+    for r in map(json.loads, run.stdout.splitlines()):
+        by_response.setdefault((r["participant"], r["round"]), []).append(r["question"])
+    assert len(by_response) == 42
+    for questions in by_response.values():
+        assert questions == sorted(questions, key=position.__getitem__)
+    # simulated answers share one timestamp: neither time nor name would give this order
+    assert any(q != sorted(q) for q in by_response.values())
+
+
 # --------------------------------------------------------------------------- bad input
 
 
@@ -395,6 +433,22 @@ BAD_INPUT = [
         "no-such-survey: no such survey file, and no survey with that id in results/consult.db",
     ),
     (["results", SURVEY, "--lang", "fr"], "--lang fr: the survey is in en, ko"),
+    (
+        ["export", SURVEY, "--since", "2026-07-02", "--until", "2026-07-01"],
+        "--since 2026-07-02 is after --until 2026-07-01: no response could match",
+    ),
+    (
+        ["results", SURVEY, "--comments"],
+        "--comments: only with --json; the table shows no free text",
+    ),
+    (
+        ["results", SURVEY, "--watch", "--json"],
+        "--watch: a live table; it does not combine with --json",
+    ),
+    (
+        ["results", SURVEY, "--watch"],
+        "--watch: needs a terminal; without one, run 'consult results' once",
+    ),
 ]
 
 

@@ -76,6 +76,8 @@ def response_filter(
                 date.fromisoformat(value[:10])
             except ValueError:
                 raise InputError(f"{name} {value}: expected a date such as 2026-07-01") from None
+    if since and until and since[:10] > until[:10]:
+        raise InputError(f"--since {since} is after --until {until}: no response could match")
     return ResponseFilter(
         round=round,
         groups=tuple(groups or ()),
@@ -95,9 +97,11 @@ def echo_json(value: object) -> None:
     import json
     import sys
 
+    from consult.safe_text import json_text
+
     pretty = sys.stdout.isatty()
     text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
-    typer.echo(text)
+    typer.echo(json_text(text))
 
 
 def hint_simulated(store, survey, flt) -> None:  # Store, Survey, ResponseFilter

@@ -51,6 +51,7 @@ def results(
     from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
+    _check_combination(as_json, comments, watch)
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     with open_store() as store:
         s = resolve_survey(store, survey)
@@ -69,21 +70,20 @@ def results(
             console.print(render_results(res, console.width))
             hint_simulated(store, s, res.filter)
             return
-        from rich.live import Live
+        from consult.results_view import watch_results
 
-        with Live(
-            render_results(aggregate(store, s, flt, language), console.width),
-            console=console,
-            screen=False,
-        ) as live:
-            try:
-                while True:
-                    import time
+        watch_results(console, lambda: aggregate(store, s, flt, language), interval)
 
-                    time.sleep(interval)
-                    live.update(render_results(aggregate(store, s, flt, language), console.width))
-            except KeyboardInterrupt:
-                pass
+
+def _check_combination(as_json: bool, comments: bool, watch: bool) -> None:
+    from consult.errors import InputError
+
+    if comments and not as_json:
+        raise InputError("--comments: only with --json; the table shows no free text")
+    if watch and as_json:
+        raise InputError("--watch: a live table; it does not combine with --json")
+    if watch and not sys.stdout.isatty():
+        raise InputError("--watch: needs a terminal; without one, run 'consult results' once")
 
 
 def _check_groups(survey, groups) -> None:

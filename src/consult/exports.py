@@ -1,7 +1,8 @@
 """Exports for scripts and spreadsheets: raw answers and the summary, as CSV, JSON or JSON lines.
 
-Raw answers carry pseudonymous participant ids, never names or access codes. CSV cells that a
-spreadsheet would run as a formula are prefixed with a quote.
+Raw answers carry pseudonymous participant ids, never names or access codes. Participant text
+stays data: CSV cells lose control characters and get a quote before what a spreadsheet would
+run as a formula; JSON escapes what a terminal would act on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import IO, Any
 
 from consult.aggregation import Results
 from consult.errors import InputError
-from consult.safe_text import neutralise_formula
+from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey_model import Survey
 
@@ -71,7 +72,7 @@ def answer_records(store: Store, survey: Survey, flt: ResponseFilter) -> Iterato
         value,
         numeric,
         at,
-    ) in store.export_answers(survey.id, flt):
+    ) in store.export_answers(survey.id, flt, [q.key for q in survey.questions()]):
         proposal = question.split(".", 1)[0] if "." in question else ""
         yield {
             "participant": pseudonym,
@@ -129,7 +130,7 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
     if isinstance(value, str):
-        return neutralise_formula(value)
+        return neutralise_formula(strip_control(value))
     if value is None:
         return ""
     return value
@@ -153,8 +154,7 @@ def write_export(
         from consult.aggregation import aggregate
 
         data = (results or aggregate(store, survey, flt)).to_dict()
-        json.dump(data, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return len(data["proposals"])
     if what == "answers":
         records: Iterator[dict[str, Any]] = answer_records(store, survey, flt)
@@ -173,12 +173,12 @@ def write_export(
             n += 1
     elif fmt == "jsonl":
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json_text(json.dumps(record, ensure_ascii=False)) + "\n")
             n += 1
     else:  # a JSON array of answers, streamed so memory stays flat
         out.write("[")
         for record in records:
-            out.write(("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False))
+            out.write(("," if n else "") + "\n" + json_text(json.dumps(record, ensure_ascii=False)))
             n += 1
         out.write("\n]\n")
     return n

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich import box
@@ -270,3 +271,26 @@ def render_results(results: Results, width: int = 200) -> RenderableType:
         legend += t["legend_groups"].format(groups=groups)
     parts.append(Text(legend, style="dim"))
     return RenderGroup(*parts)
+
+
+def watch_results(console: Console, compute: Callable[[], Results], interval: float) -> None:
+    """Redraw the results every ``interval`` seconds until Ctrl-C, then stop quietly.
+
+    Ctrl-C only sets a flag: a KeyboardInterrupt raised at an arbitrary point could land inside
+    rich's redraw while it holds its lock, and the display would then hang instead of ending.
+    """
+    import signal
+    import threading
+
+    from rich.live import Live
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        with Live(
+            render_results(compute(), console.width), console=console, auto_refresh=False
+        ) as live:
+            while not stop.wait(interval):
+                live.update(render_results(compute(), console.width), refresh=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)

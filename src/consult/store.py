@@ -685,17 +685,27 @@ class Store:
         for group, value in cursor:
             yield group, json.loads(value)
 
-    def export_answers(self, survey_id: str, flt: ResponseFilter) -> Iterator[tuple[Any, ...]]:
+    def export_answers(
+        self, survey_id: str, flt: ResponseFilter, question_order: Sequence[str] = ()
+    ) -> Iterator[tuple[Any, ...]]:
         """Every admitted answer, pseudonymous, streamed: (pseudonym, group, round, status,
-        simulated, question, value, numeric, answered_at). Never names or access codes."""
+        simulated, question, value, numeric, answered_at). Never names or access codes.
+
+        Each response's answers come in ``question_order`` (the survey's order); questions it
+        does not name (a retired question) follow, by time."""
         sub, params = self._eligible_responses(survey_id, flt)
+        positions = ",".join("(?, ?)" for _ in question_order) or "(NULL, NULL)"
+        order_params = [v for i, key in enumerate(question_order) for v in (key, i)]
         cursor = self.conn.execute(
+            f"WITH position (question, n) AS (VALUES {positions}) "
             "SELECT p.pseudonym, p.group_id, r.round, r.status, p.simulated, a.question, a.value, "
             "a.numeric, a.answered_at FROM answers a JOIN responses r ON r.id = a.response_id "
             "JOIN participants p ON p.id = r.participant_id "
-            f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.answered_at, "
+            "LEFT JOIN position ON position.question = a.question "
+            f"WHERE a.response_id IN ({sub}) "
+            "ORDER BY p.pseudonym, r.round, position.n IS NULL, position.n, a.answered_at, "
             "a.question",
-            params,
+            [*order_params, *params],
         )
         # Not ``yield from``: that would close the cursor even after the connection has gone.
         for row in cursor:  # noqa: UP028
