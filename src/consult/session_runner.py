@@ -733,6 +733,7 @@ def _review(
         for follow in survey.questions():
             if (
                 follow.when
+                and not follow.when.on_group
                 and follow.when.question == key
                 and applies(follow, answers, response.group_id)
                 and follow.key not in answers

@@ -743,13 +743,6 @@ def _question(
     )
     v.keys(item, path, allowed, required_keys)
     qid = v.ident(item, "id", path)
-    if qid == GROUP_SUBJECT:
-        v.problem(
-            v.line_of(item, "id"),
-            _join(path, "id"),
-            f"'{qid}' is reserved for conditions on the stakeholder group; choose another id",
-        )
-        qid = None
     v.unique(ids_seen, qid, v.line_of(item, "id"), _join(path, "id"))
     text = (
         v.text(item["text"], _join(path, "text"), v.line_of(item, "text"))
@@ -885,21 +878,18 @@ def _condition(
     if op not in CONDITION_OPERATORS:
         v.problem(line, cpath, f"bad operator {op!r} (one of {', '.join(CONDITION_OPERATORS)})")
         return None
-    target = None
-    if qid != GROUP_SUBJECT:
-        target = earlier.get(qid)
-        if target is None:
-            here = next(i for i, sibling in enumerate(siblings) if sibling is item)
-            if any(isinstance(s, dict) and s.get("id") == qid for s in siblings[here + 1 :]):
-                message = (
-                    f"condition refers to {qid!r}, which comes later; only earlier answers count"
-                )
-            else:
-                message = f"condition refers to {qid!r}, which is not an earlier question here"
-                close = difflib.get_close_matches(qid, sorted(earlier), n=1, cutoff=0.6)
-                message += f" (did you mean {close[0]!r}?)" if close else ""
-            v.problem(line, cpath, message)
-            return None
+    # An earlier question called "group" keeps its name: only otherwise is it the group.
+    target = earlier.get(qid)
+    if target is None and qid != GROUP_SUBJECT:
+        here = next(i for i, sibling in enumerate(siblings) if sibling is item)
+        if any(isinstance(s, dict) and s.get("id") == qid for s in siblings[here + 1 :]):
+            message = f"condition refers to {qid!r}, which comes later; only earlier answers count"
+        else:
+            message = f"condition refers to {qid!r}, which is not an earlier question here"
+            close = difflib.get_close_matches(qid, sorted(earlier), n=1, cutoff=0.6)
+            message += f" (did you mean {close[0]!r}?)" if close else ""
+        v.problem(line, cpath, message)
+        return None
     try:
         value = yaml.safe_load(raw_value)
     except yaml.YAMLError:
@@ -917,7 +907,9 @@ def _condition(
     if problem:
         v.problem(line, cpath, problem)
         return None
-    return Condition(question=target.key if target else GROUP_SUBJECT, op=op, value=value)
+    if target is None:
+        return Condition(question=GROUP_SUBJECT, op=op, value=value, on_group=True)
+    return Condition(question=target.key, op=op, value=value)
 
 
 def _group_condition_problem(op: str, value: Any, group_ids: tuple[str, ...]) -> str | None:

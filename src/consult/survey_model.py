@@ -95,10 +95,8 @@ class Condition:
     question: str  # the full key of the earlier question, or GROUP_SUBJECT
     op: str
     value: int | float | str | tuple[int | float | str, ...]
-
-    @property
-    def on_group(self) -> bool:
-        return self.question == GROUP_SUBJECT
+    #: True when the condition is on the participant's stakeholder group, not on an answer.
+    on_group: bool = False
 
     def applies(self, answers: Mapping[str, object], group: str | None) -> bool:
         """Whether the condition holds for a participant of ``group`` with these answers."""
