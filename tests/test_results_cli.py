@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from consult.aggregation import aggregate
+from consult.simulation import allocate
 from consult.store import NewParticipant, ResponseFilter, Store
 from consult.survey_loader import load_survey
 from consult.survey_registry import register_survey
@@ -151,6 +152,25 @@ def test_simulate_stores_marked_rows(demo: Path) -> None:
     )[0][0]
     assert officials > 0
     assert asked == [("diplomacy", 0), ("government", officials), ("science", 0)]
+
+
+def test_simulate_allocates_the_group_mix_by_largest_remainder(tmp_path: Path) -> None:
+    cwd = new_user_dir(tmp_path / "mix")
+    # quotas 3.5, 2.1 and 1.4: whole parts 3, 2, 1; the seventh goes to the largest fraction
+    mix = "science=5,diplomacy=3,government=2"
+    run = consult(cwd, "simulate", SURVEY, "-n", "7", "--group-mix", mix)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Simulated 7 responses (science 4, diplomacy 2, government 1)")
+    counts = db_rows(cwd, "SELECT group_id, count(*) FROM participants GROUP BY 1 ORDER BY 1")
+    assert counts == [("diplomacy", 2), ("government", 1), ("science", 4)]
+    # a group left out gets nobody; equal weights split 10 as 4, 3, 3
+    run = consult(cwd, "simulate", SURVEY, "-n", "4", "--group-mix", "government=1")
+    assert run.stdout.startswith("Simulated 4 responses (science 0, diplomacy 0, government 4)")
+    assert allocate(10, {"science": 1, "diplomacy": 1, "government": 1}) == {
+        "science": 4,
+        "diplomacy": 3,
+        "government": 3,
+    }
 
 
 # --------------------------------------------------------------------------- results
@@ -351,6 +371,29 @@ def test_export_to_a_file(demo: Path) -> None:
     assert len((demo / "out" / "answers.jsonl").read_text().splitlines()) == expected
 
 
+def test_export_never_overwrites_or_writes_into_a_file_without_asking(tmp_path: Path) -> None:
+    cwd = new_user_dir(tmp_path / "out")
+    assert consult(cwd, "simulate", SURVEY, "-n", "2").returncode == 0
+    (cwd / "kept.csv").write_text("precious\n")
+    (cwd / "folder").mkdir()
+    (cwd / "plain").write_text("a file\n")
+    cases = [
+        ("kept.csv", "kept.csv already exists; add --force to overwrite it"),
+        ("folder", "folder: is a folder; name the file to write"),
+        ("plain/answers.csv", "plain/answers.csv: plain is a file, not a folder"),
+    ]
+    for target, message in cases:
+        assert_one_line_error(consult(cwd, "export", SURVEY, "-o", target), message)
+    assert (cwd / "kept.csv").read_text() == "precious\n"
+    run = consult(cwd, "export", SURVEY, "--include-simulated", "-o", "kept.csv", "--force")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == f"Wrote {answers_in_db(cwd, True)} records to kept.csv\n"
+    assert (cwd / "kept.csv").read_text().startswith("participant,group,")
+    assert sorted(p.name for p in cwd.iterdir()) == [
+        "folder", "kept.csv", "plain", "results", "surveys"
+    ]  # fmt: skip  (no .part file left behind)
+
+
 def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> None:
     run = demo_run(demo, "export", SURVEY, "--format", "csv")
     values = [r["value"] for r in csv.DictReader(io.StringIO(run.stdout))]
@@ -422,6 +465,22 @@ BAD_INPUT = [
     (
         ["simulate", SURVEY, "-n", "3", "--group-mix", "science=lots"],
         "--group-mix: weight 'lots' of science is not a number",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "science=inf"],
+        "--group-mix: weight 'inf' of science is not a number",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "science=nan,diplomacy=1"],
+        "--group-mix: weight 'nan' of science is not a number",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "science=1,science=2"],
+        "--group-mix: science is named twice",
+    ),
+    (
+        ["simulate", SURVEY, "-n", "3", "--group-mix", "science=0"],
+        "--group-mix: the weights add up to nothing",
     ),
     (
         ["simulate", SURVEY, "-n", "3", "--group-mix", "pirates=1"],

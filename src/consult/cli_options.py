@@ -48,6 +48,7 @@ UntilOpt = Annotated[
         "--until", help="Only responses last updated on or before this date (YYYY-MM-DD)."
     ),
 ]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 InProgressOpt = Annotated[
     bool,
     typer.Option(
@@ -102,6 +103,20 @@ def echo_json(value: object) -> None:
     pretty = sys.stdout.isatty()
     text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
     typer.echo(json_text(text))
+
+
+def check_output(path: Path, force: bool) -> None:
+    """Refuse, before any work is done, an output path that is a folder, lies under a file, or
+    names an existing file (unless ``--force``)."""
+    from consult.errors import InputError
+
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; name the file to write")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise InputError(f"{path}: {parent} is a file, not a folder")
+    if path.exists() and not force:
+        raise InputError(f"{path} already exists; add --force to overwrite it")
 
 
 def hint_simulated(store, survey, flt) -> None:  # Store, Survey, ResponseFilter

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from consult.cli_options import IncludeSimulatedOpt, LangOpt, OutputOpt, RoundOpt, SurveyArg
+from consult.cli_options import (
+    ForceOpt,
+    IncludeSimulatedOpt,
+    LangOpt,
+    OutputOpt,
+    RoundOpt,
+    SurveyArg,
+)
 
 
 def report(
@@ -34,13 +41,13 @@ def report(
         ),
     ] = True,
     include_simulated: IncludeSimulatedOpt = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx)."""
     from datetime import date
 
     from consult.cli import open_store
-    from consult.cli_options import hint_simulated, response_filter
+    from consult.cli_options import check_output, hint_simulated, response_filter
     from consult.errors import InputError
     from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
@@ -54,8 +61,7 @@ def report(
         path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"
         if path.suffix.lower() != ".xlsx":
             raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")
-        if path.exists() and not force:
-            raise InputError(f"{path} already exists; add --force to overwrite it")
+        check_output(path, force)
         from consult.report_excel import write_report
 
         with _progress() as progress:

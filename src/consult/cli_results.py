@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from consult.cli_options import (
+    ForceOpt,
     GroupOpt,
     IncludeSimulatedOpt,
     InProgressOpt,
@@ -18,6 +19,7 @@ from consult.cli_options import (
     SinceOpt,
     SurveyArg,
     UntilOpt,
+    check_output,
     echo_json,
     hint_simulated,
     response_filter,
@@ -108,12 +110,13 @@ def export(
     until: UntilOpt = None,
     include_in_progress: InProgressOpt = False,
     include_simulated: IncludeSimulatedOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Export raw answers or the summary as CSV, JSON or JSON lines (to stdout or -o FILE)."""
     from consult.aggregation import aggregate
     from consult.cli import open_store
     from consult.errors import InputError
-    from consult.exports import FORMATS, WHATS, write_export
+    from consult.exports import FORMATS, WHATS, export_to_file, write_export
     from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
@@ -122,6 +125,8 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
+    if output is not None:
+        check_output(output, force)
     with open_store() as store:
         s = resolve_survey(store, survey)
         _check_groups(s, flt.groups)
@@ -129,9 +134,7 @@ def export(
         if output is None:
             write_export(store, s, what, fmt, sys.stdout, flt, res)
             return
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            n = write_export(store, s, what, fmt, out, flt, res)
+        n = export_to_file(store, s, what, fmt, output, flt, res)
         sys.stderr.write(f"Wrote {n} records to {output}\n")
 
 

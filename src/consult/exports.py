@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from consult.aggregation import Results
-from consult.errors import InputError
+from consult.errors import ConsultError, InputError
 from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey_model import Survey
@@ -134,6 +136,29 @@ def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     return value
+
+
+def export_to_file(
+    store: Store,
+    survey: Survey,
+    what: str,
+    fmt: str,
+    path: Path,
+    flt: ResponseFilter,
+    results: Results | None = None,
+) -> int:
+    """Write an export to ``path``, all or nothing: a failure leaves no half-written file."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            n = write_export(store, survey, what, fmt, out, flt, results)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConsultError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
 
 
 def write_export(

@@ -8,6 +8,7 @@ asked for.
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -83,15 +84,31 @@ def parse_group_mix(text: str | None, groups: tuple[str, ...]) -> dict[str, floa
         try:
             value = float(weight)
         except ValueError:
-            raise InputError(
-                f"--group-mix: weight {weight.strip()!r} of {name} is not a number"
-            ) from None
+            value = math.nan
+        if not math.isfinite(value):
+            raise InputError(f"--group-mix: weight {weight.strip()!r} of {name} is not a number")
         if value < 0:
             raise InputError(f"--group-mix: weight of {name} is negative")
+        if name in mix:
+            raise InputError(f"--group-mix: {name} is named twice")
         mix[name] = value
     if sum(mix.values()) <= 0:
         raise InputError("--group-mix: the weights add up to nothing")
     return mix
+
+
+def allocate(respondents: int, weights: Mapping[str, float]) -> dict[str, int]:
+    """Respondents per group in proportion to ``weights``, by largest remainder (Hamilton):
+    each group gets the whole part of its quota, then the largest fractions one more each."""
+    total = sum(w for w in weights.values() if w > 0)
+    if not total > 0:
+        raise InputError("--group-mix: the weights add up to nothing")
+    quotas = {g: respondents * w / total for g, w in weights.items() if w > 0}
+    counts = {g: math.floor(q) for g, q in quotas.items()}
+    left = respondents - sum(counts.values())
+    for g in sorted(quotas, key=lambda g: counts[g] - quotas[g])[:left]:
+        counts[g] += 1
+    return counts
 
 
 def leanings(survey: Survey, rng: random.Random) -> dict[tuple[str, str], float]:
@@ -194,17 +211,16 @@ def simulate(
 
     register_survey(store, survey)
     rng = random.Random(seed)
-    mix = dict(group_mix or {g: 1.0 for g in survey.group_ids})
-    groups = [g for g in survey.group_ids if mix.get(g, 0) > 0]
-    weights = [mix[g] for g in groups]
+    quotas = allocate(respondents, group_mix or {g: 1.0 for g in survey.group_ids})
+    order = [g for g in survey.group_ids for _ in range(quotas.get(g, 0))]
+    rng.shuffle(order)
     lean = leanings(survey, rng)
     by_group = dict.fromkeys(survey.group_ids, 0)
     n_answers = 0
 
     def generate() -> Iterator[tuple[str, str, list[tuple[str, str, float | None]]]]:
         nonlocal n_answers
-        for _ in range(respondents):
-            group = rng.choices(groups, weights)[0]
+        for group in order:
             lang = rng.choice(survey.languages)
             rows = _Respondent(survey, group, lang, lean, rng).respond()
             by_group[group] += 1
