@@ -390,7 +390,11 @@ def test_export_never_overwrites_or_writes_into_a_file_without_asking(tmp_path: 
     assert run.stderr == f"Wrote {answers_in_db(cwd, True)} records to kept.csv\n"
     assert (cwd / "kept.csv").read_text().startswith("participant,group,")
     assert sorted(p.name for p in cwd.iterdir()) == [
-        "folder", "kept.csv", "plain", "results", "surveys"
+        "folder",
+        "kept.csv",
+        "plain",
+        "results",
+        "surveys",
     ]  # fmt: skip  (no .part file left behind)
 
 

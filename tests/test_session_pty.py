@@ -322,6 +322,39 @@ def test_a_skipped_question_is_not_asked_again_on_resume(tmp_path: Path) -> None
     assert finish(child) == 130
 
 
+def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    survey = tmp_path / "small.yaml"
+    survey.write_text(Path(SMALL).read_text(encoding="utf-8"), encoding="utf-8")
+    code = register(db, str(survey), "science")
+    child = spawn(db, "run", str(survey), "--code", code)
+    start_small(child)
+    type_text(child, "Years of experience?", "7")
+    select(child, "Support for alpha?", 3)
+    expect(child, "Comment on alpha?")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    began = rows(db, "SELECT survey_hash FROM responses")[0][0]
+
+    # The facilitator edits a question while the response is open.
+    edited = survey.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"')
+    survey.write_text(edited.replace("Support for beta?", "Backing for beta?"), encoding="utf-8")
+    child = spawn(db, "run", str(survey), "--code", code)
+    log = logged(child)
+    expect(child, "You began on version 1 of this survey; you go on with the texts you saw then.")
+    type_text(child, "Comment on alpha?", "")
+    select(child, "Support for beta?", 3)  # the text this participant consented to
+    expect(child, "Which sectors?")
+    child.send(SPACE + ENTER)
+    select(child, "place 1 of 2")
+    expect(child, "Everything correct?")
+    submit(child)
+    assert finish(child) == 0
+    assert "Backing for beta?" not in plain(log.getvalue())
+    assert rows(db, "SELECT survey_hash, status FROM responses") == [(began, "submitted")]
+    assert rows(db, "SELECT count(DISTINCT hash) FROM surveys") == [(2,)]
+
+
 def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
     code = register(db, SMALL, "science")

@@ -32,6 +32,7 @@ from consult.store import (
     normalise_code,
 )
 from consult.survey_model import ABSTAIN, Question, Survey
+from consult.survey_registry import survey_version
 
 #: Clear the scrollback, home the cursor, clear the screen: nothing of the last participant stays.
 CLEAR_SCREEN = "\x1b[3J\x1b[H\x1b[2J"
@@ -58,6 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "keep_code": "Please write it down: you need it to continue later or to change answers.",
         "press_enter": "Press any key to continue",
         "resume": "Welcome back. Your {n} earlier answer(s) are saved; we continue from there.",
+        "earlier_version": "You began on version {version} of this survey; you go on with the "
+        "texts you saw then.",
         "review": "Review your answers",
         "skipped": "(skipped)",
         "submit": "Submit my answers",
@@ -103,6 +106,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "keep_code": "꼭 적어 두십시오. 나중에 이어서 답하거나 답을 바꿀 때 필요합니다.",
         "press_enter": "계속하려면 아무 키나 누르십시오",
         "resume": "다시 오신 것을 환영합니다. 이전 응답 {n}개가 저장되어 있습니다.",
+        "earlier_version": "이 설문의 {version} 버전으로 시작하셨으므로 "
+        "그때 보신 문항으로 이어 갑니다.",
         "review": "응답 확인",
         "skipped": "(건너뜀)",
         "submit": "응답 제출",
@@ -590,6 +595,11 @@ def answer_as(
         else:
             assert participant is not None
             lang = response.language or participant.language or survey.languages[0]
+            if response.survey_hash != survey.hash:
+                # Answers stay tied to the texts people saw: an edited survey applies to
+                # responses started after the edit, not to this one.
+                survey = survey_version(store, survey, response.survey_hash)
+                term.print(terminal_text(_t(lang, "earlier_version", version=survey.version)))
             answers = store.answers(response.id)
             tidy_answers(store, response, survey, answers)  # a kill between save and clear heals
             if response.submitted:

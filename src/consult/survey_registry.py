@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from consult.errors import InputError, SurveyError
+from consult.errors import ConsultError, InputError, SurveyError
 from consult.store import Store
 from consult.survey_loader import load_survey, survey_from_definition
 from consult.survey_model import Survey
@@ -51,3 +51,20 @@ def resolve_survey(store: Store, ref: str) -> Survey:
         raise InputError(f"{ref}: no such survey file, and no survey with that id in {store.path}")
     definition, source = stored
     return survey_from_definition(json.loads(definition), source or f"{store.path}:{ref}")
+
+
+def survey_version(store: Store, survey: Survey, hash: str) -> Survey:
+    """The version of ``survey`` with content hash ``hash``, as stored when a response began."""
+    if hash == survey.hash:
+        return survey
+    stored = store.survey_by_hash(hash)
+    if stored is None:
+        raise ConsultError(f"{survey.id}: the version {hash[:12]} of this survey is not stored")
+    definition, source = stored
+    try:
+        return survey_from_definition(json.loads(definition), source or survey.path)
+    except SurveyError as exc:
+        raise ConsultError(
+            f"{survey.id}: the version {hash[:12]} a response began with no longer loads "
+            f"({exc.problems[0] if exc.problems else exc})"
+        ) from None
