@@ -33,8 +33,9 @@ from rich.console import Console
 import consult.store as store_module
 from consult.aggregation import aggregate
 from consult.results_view import render_results
+from consult.simulation import simulate
 from consult.store import NewParticipant, ResponseFilter, Store
-from consult.survey_loader import load_survey
+from consult.survey_loader import load_survey, parse_survey
 from consult.survey_model import ABSTAIN, Survey
 from consult.survey_registry import register_survey
 
@@ -623,3 +624,53 @@ def test_aggregate_reads_one_snapshot(base: Store, monkeypatch: pytest.MonkeyPat
     assert res.respondents == {"sci": 3, "dip": 3, "gov": 0}
     monkeypatch.undo()
     assert aggregate(base, SURVEY).respondents["gov"] == 1  # seen by the next refresh
+
+
+MANY_GROUPS = [
+    "research-institutes", "universities", "foreign-ministry", "science-ministry",
+    "parliament", "industry-associations", "civil-society", "international-bodies",
+    "funding-agencies",
+]  # fmt: skip
+
+
+def many_groups_survey() -> Survey:
+    source = SURVEY_FILE.read_text(encoding="utf-8")
+    head, rest = source.split("groups:\n", 1)
+    rest = rest[rest.index("scales:") :]
+    labels = {g: g.replace("-", " ").title() for g in MANY_GROUPS}
+    groups = "".join(f"  - {{id: {g}, label: {label}}}\n" for g, label in labels.items())
+    return parse_survey(f"{head}groups:\n{groups}{rest}", "many-groups.yaml")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_many_groups_split_into_tables_that_fit(store: Store, width: int) -> None:
+    """Nine groups with long ids: the group table splits by columns, each part with the rank."""
+    survey = many_groups_survey()
+    simulate(store, survey, 90, seed=4)
+    res = aggregate(store, survey, ResponseFilter(include_simulated=True))
+    lines = render(res, width).splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert "…" not in "\n".join(lines)
+    headers = [line.split() for line in lines if line.lstrip().startswith("#")]
+    assert headers and all(h[0] == "#" for h in headers)
+    shown = [g for h in headers for g in h if g in MANY_GROUPS]
+    assert sorted(shown) == sorted(MANY_GROUPS)  # each group once, none cut
+    assert sum("Gap" in h for h in headers) == 1
+    for p in res.proposals:
+        rows = [line.split() for line in lines if line.split()[:1] == [str(p.rank)]]
+        assert len(rows) == len(headers)  # a row in the main table and in every group table
+        shares = [f"{p.stats.groups[g].support:.0%}" for g in res.groups]
+        assert shares == [c for row in rows[1:] for c in row[1:] if c.endswith("%")]
+
+
+def test_group_cells_never_wrap_however_many_answer(store: Store) -> None:
+    """ "100% (1200)" is wider than the header word "Science": the column takes the cell's width."""
+    register_survey(store, SURVEY)
+    support = [("alpha.support", "5", 5.0), ("beta.support", "4", 4.0)]
+    people = [(g, "en", support) for g in ("sci", "dip", "gov") for _ in range(1200)]
+    store.insert_simulated(SURVEY.id, SURVEY.hash, people)
+    res = aggregate(store, SURVEY, ResponseFilter(include_simulated=True))
+    text = render(res, 200)
+    for p in res.proposals:
+        assert [p.stats.groups[g].n_valid for g in res.groups] == [1200, 1200, 1200]
+        assert text.count("100% (1200)") == 2 * 3  # two proposals, three groups, on one line each

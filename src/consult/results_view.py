@@ -159,8 +159,9 @@ def _main_table(results: Results, layout: Layout, proposal_width: int | None = N
     if layout.groups_inline:
         table.add_column(t["gap"], justify="right", no_wrap=True)
         for gid, label in results.groups.items():
-            if roomy:  # the label wraps at its longest word, at most 14 cells
-                width = min(14, max(_longest_word(label), len("100% (100)")))
+            if roomy:  # the label wraps at its longest word (at most 14 cells), never a cell
+                widest = max(cell_len(_group_cell(p, gid)) for p in results.proposals)
+                width = max(widest, min(14, _longest_word(label)))
                 table.add_column(Text(label), justify="right", width=width)
             else:
                 table.add_column(Text(gid), justify="right", no_wrap=True)
@@ -178,10 +179,14 @@ def _main_table(results: Results, layout: Layout, proposal_width: int | None = N
         if layout.groups_inline:
             cells.append(_gap(p))
             for g in results.groups:
-                share = pct(st.groups[g].support)
-                cells.append(f"{share} ({st.groups[g].n_valid})" if roomy else share)
+                cells.append(_group_cell(p, g) if roomy else pct(st.groups[g].support))
         table.add_row(*cells)
     return table
+
+
+def _group_cell(p: ProposalResult, group: str) -> str:
+    s = p.stats.groups[group]
+    return f"{pct(s.support)} ({s.n_valid})"
 
 
 def _proposal_widths(results: Results) -> tuple[int, int]:
@@ -192,23 +197,38 @@ def _proposal_widths(results: Results) -> tuple[int, int]:
     return narrowest, widest
 
 
-def _groups_table(results: Results) -> Table:
-    """Support in each group and the largest gap, one row per proposal in the main order."""
-    table = Table(
-        title=labels(results.language)["by_group"],
-        title_justify="left",
-        header_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("#", justify="right")
-    table.add_column(labels(results.language)["gap"], justify="right", no_wrap=True)
-    for gid in results.groups:
+def _groups_table(results: Results, groups: list[str], gap: bool = True) -> Table:
+    """Support in ``groups`` (and the largest gap), one row per proposal in the main order."""
+    t = labels(results.language)
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    if gap:
+        table.add_column(t["gap"], justify="right", no_wrap=True)
+    for gid in groups:
         table.add_column(Text(gid), justify="right", no_wrap=True)
     for p in results.proposals:
-        shares = (pct(p.stats.groups[g].support) for g in results.groups)
-        table.add_row(str(p.rank), _gap(p), *shares)
+        shares = [pct(p.stats.groups[g].support) for g in groups]
+        table.add_row(str(p.rank), *([_gap(p)] if gap else []), *shares)
     return table
+
+
+def groups_tables(results: Results, width: int) -> list[Table]:
+    """The "Support by group" table, split by columns into as many tables as ``width`` needs;
+    each repeats the proposal's rank, the first has the largest gap."""
+    tables: list[Table] = []
+    chunk: list[str] = []
+    for gid in results.groups:
+        trial = _groups_table(results, [*chunk, gid], gap=not tables)
+        if chunk and natural_width(trial) > width:
+            tables.append(_groups_table(results, chunk, gap=not tables))
+            chunk = [gid]
+        else:
+            chunk.append(gid)
+    if chunk or not tables:
+        tables.append(_groups_table(results, chunk, gap=not tables))
+    tables[0].title = labels(results.language)["by_group"]
+    tables[0].title_justify = "left"
+    return tables
 
 
 def natural_width(renderable: RenderableType) -> int:
@@ -227,8 +247,6 @@ def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
     narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:
         needed = natural_width(_main_table(results, layout, narrowest))
-        if not layout.groups_inline:
-            needed = max(needed, natural_width(_groups_table(results)))
         if needed <= width:
             return layout, min(widest, narrowest + width - needed)
     return LAYOUTS[-1], narrowest
@@ -262,7 +280,7 @@ def render_results(results: Results, width: int = 200) -> RenderableType:
 
     parts: list[RenderableType] = [title, subtitle, _main_table(results, layout, proposal_width)]
     if not layout.groups_inline:
-        parts.append(_groups_table(results))
+        parts.extend(groups_tables(results, width))
     legend = t["legend"].format(
         rule=results.consensus_rule, n=" (n)" if layout.group_labels else ""
     )
