@@ -133,6 +133,21 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         ),
         ("name\nAnn\n", "row 1: no 'group' column in the header"),
         ("group\n\n", "no participants in the file"),
+        ("group,name,Name\nscience,Ann,Ann\n", "row 1: column 'name' appears twice"),
+        (
+            'group,name\nscience,Ann\nscience,"Bob\npolicy,Cho\n',
+            "row 3: cannot read the CSV (unexpected end of data)",
+        ),
+        (
+            "group,name\nscience,Ann,KAIST\n",
+            "1 bad row; nothing was imported\n"
+            "  row 2: 3 values, but the header names 2 columns",
+        ),
+        (  # a quoted line break stays in its cell: the next record is still row 3
+            'group,name\nscience,"Ann\nLee"\nastronomy,Bob\n',
+            "1 bad row; nothing was imported\n"
+            "  row 3: unknown group 'astronomy' (one of: science, policy)",
+        ),
     ],
 )
 def test_bad_headers_and_empty_files(tmp_path: Path, survey, content: str, message: str) -> None:

@@ -109,11 +109,20 @@ def read_panel_file(survey: Survey, path: str | Path) -> list[NewParticipant]:
         )
     if "group" not in columns:
         raise InputError(f"{path}: row {header_line}: no 'group' column in the header")
+    twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
+    if twice:
+        raise InputError(f"{path}: row {header_line}: column {twice!r} appears twice")
     people, problems = [], []
     for line, cells in rows[1:]:
         values = {c: _clean(v) for c, v in zip(columns, cells, strict=False) if c}
-        if not any(values.values()):
+        extra = [v for v in cells[len(columns) :] if _clean(v)]
+        if not any(values.values()) and not extra:
             continue  # blank rows are common at the end of spreadsheets
+        if extra:
+            problems.append(
+                f"row {line}: {len(columns) + len(extra)} values, but the header names "
+                f"{len(columns)} columns"
+            )
         person = NewParticipant(
             group_id=values.get("group") or "",
             name=values.get("name"),
@@ -143,12 +152,18 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
                 dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
             except csv.Error:
                 dialect = csv.excel
-            reader = csv.reader(handle, dialect)
-            return [(reader.line_num, row) for row in reader]
+            # strict: a quote left open must not swallow the rest of the file into one cell
+            reader = csv.reader(handle, dialect, strict=True)
+            rows: list[tuple[int, list[str]]] = []
+            try:
+                for row in reader:  # a spreadsheet's row is a record, however many lines
+                    rows.append((len(rows) + 1, row))
+            except csv.Error as exc:
+                n = len(rows) + 1
+                raise InputError(f"{path}: row {n}: cannot read the CSV ({exc})") from None
+            return rows
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: cannot read the CSV ({exc})") from None
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
