@@ -140,8 +140,7 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         ),
         (
             "group,name\nscience,Ann,KAIST\n",
-            "1 bad row; nothing was imported\n"
-            "  row 2: 3 values, but the header names 2 columns",
+            "1 bad row; nothing was imported\n  row 2: 3 values, but the header names 2 columns",
         ),
         (  # a quoted line break stays in its cell: the next record is still row 3
             'group,name\nscience,"Ann\nLee"\nastronomy,Bob\n',
