@@ -701,22 +701,29 @@ class Store:
         Each response's answers come in ``question_order`` (the survey's order); questions it
         does not name (a retired question) follow, by time."""
         sub, params = self._eligible_responses(survey_id, flt)
-        positions = ",".join("(?, ?)" for _ in question_order) or "(NULL, NULL)"
-        order_params = [v for i, key in enumerate(question_order) for v in (key, i)]
         cursor = self.conn.execute(
-            f"WITH position (question, n) AS (VALUES {positions}) "
             "SELECT p.pseudonym, p.group_id, r.round, r.status, p.simulated, a.question, a.value, "
             "a.numeric, a.answered_at FROM answers a JOIN responses r ON r.id = a.response_id "
             "JOIN participants p ON p.id = r.participant_id "
-            "LEFT JOIN position ON position.question = a.question "
-            f"WHERE a.response_id IN ({sub}) "
-            "ORDER BY p.pseudonym, r.round, position.n IS NULL, position.n, a.answered_at, "
+            f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.answered_at, "
             "a.question",
-            [*order_params, *params],
+            params,
         )
-        # Not ``yield from``: that would close the cursor even after the connection has gone.
-        for row in cursor:  # noqa: UP028
-            yield row
+        # SQL sorts by response; each response's few answers are put in survey order here,
+        # which costs far less than looking a position up for every answer inside the sort.
+        position = {key: i for i, key in enumerate(question_order)}
+        last = len(position)
+
+        def in_order(batch: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+            return sorted(batch, key=lambda r: position.get(r[5], last))
+
+        batch: list[tuple[Any, ...]] = []
+        for row in cursor:
+            if batch and (row[0], row[2]) != (batch[0][0], batch[0][2]):
+                yield from in_order(batch)
+                batch = []
+            batch.append(row)
+        yield from in_order(batch)
 
     def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
         """pseudonym -> (name, organisation), only for reports an organiser asks to identify."""
