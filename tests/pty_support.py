@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -37,11 +38,18 @@ def env() -> dict[str, str]:
     }
 
 
+def as_at_a_terminal() -> None:
+    """Give the child the Ctrl-C a terminal user has: a test run in the background (``pytest &``)
+    starts with SIGINT ignored, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(db: Path, *args: str, timeout: float = 15) -> pexpect.spawn:
     child = pexpect.spawn(
         CONSULT,
         ["--db", str(db), *args],
         env=env(),
+        preexec_fn=as_at_a_terminal,
         encoding="utf-8",
         timeout=timeout,
         dimensions=(50, 120),

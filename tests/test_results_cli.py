@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pty_support import as_at_a_terminal
 
 from consult.aggregation import aggregate
 from consult.simulation import allocate
@@ -508,6 +509,16 @@ BAD_INPUT = [
         ["results", SURVEY, "--watch", "--json"],
         "--watch: a live table; it does not combine with --json",
     ),
+    (["results", SURVEY, "--interval", "3"], "--interval: only with --watch"),
+    (
+        ["results", SURVEY, "--watch", "--interval", "nan"],
+        "--interval nan: expected a number of seconds, 0.5 to 3600",
+    ),
+    (
+        ["results", SURVEY, "--watch", "--interval", "1e10"],
+        "Invalid value for '--interval': 10000000000.0 is not in the range 0.5<=x<=3600."
+        " (see 'consult results --help')",
+    ),
     (
         ["results", SURVEY, "--watch"],
         "--watch: needs a terminal; without one, run 'consult results' once",
@@ -545,6 +556,7 @@ def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         ["results", SURVEY_ID, "--include-simulated", "--watch", "--interval", "0.5"],
         cwd=str(cwd),
         env=env(),
+        preexec_fn=as_at_a_terminal,
         encoding="utf-8",
         # Ctrl-C can cut a redraw in the middle of a character: read that as what a terminal
         # shows (a replacement mark) rather than fail to decode.

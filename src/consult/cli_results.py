@@ -44,8 +44,15 @@ def results(
         typer.Option("--watch", "-w", help="Refresh live while a session runs (Ctrl-C stops)."),
     ] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=0.5, help="Seconds between refreshes with --watch.")
-    ] = 2.0,
+        float | None,
+        typer.Option(
+            "--interval",
+            min=0.5,
+            max=3600,
+            help="Seconds between refreshes with --watch.",
+            show_default="2",
+        ),
+    ] = None,
 ) -> None:
     """Support for each proposal, overall and by stakeholder group, sorted by support."""
     from consult.aggregation import aggregate
@@ -53,7 +60,7 @@ def results(
     from consult.survey_model import survey_language
     from consult.survey_registry import resolve_survey
 
-    _check_combination(as_json, comments, watch)
+    _check_combination(as_json, comments, watch, interval)
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     with open_store() as store:
         s = resolve_survey(store, survey)
@@ -74,12 +81,18 @@ def results(
             return
         from consult.results_view import watch_results
 
-        watch_results(console, lambda: aggregate(store, s, flt, language), interval)
+        watch_results(console, lambda: aggregate(store, s, flt, language), interval or 2.0)
 
 
-def _check_combination(as_json: bool, comments: bool, watch: bool) -> None:
+def _check_combination(as_json: bool, comments: bool, watch: bool, interval: float | None) -> None:
+    import math
+
     from consult.errors import InputError
 
+    if interval is not None and not watch:
+        raise InputError("--interval: only with --watch")
+    if interval is not None and not math.isfinite(interval):
+        raise InputError(f"--interval {interval}: expected a number of seconds, 0.5 to 3600")
     if comments and not as_json:
         raise InputError("--comments: only with --json; the table shows no free text")
     if watch and as_json:

@@ -294,21 +294,19 @@ def render_results(results: Results, width: int = 200) -> RenderableType:
 def watch_results(console: Console, compute: Callable[[], Results], interval: float) -> None:
     """Redraw the results every ``interval`` seconds until Ctrl-C, then stop quietly.
 
-    Ctrl-C only sets a flag: a KeyboardInterrupt raised at an arbitrary point could land inside
-    rich's redraw while it holds its lock, and the display would then hang instead of ending.
+    Only this thread draws (no auto-refresh thread): a Ctrl-C landing inside a redraw then
+    cannot leave rich's lock held by another thread, which would hang the exit.
     """
-    import signal
-    import threading
+    import time
 
     from rich.live import Live
 
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         with Live(
             render_results(compute(), console.width), console=console, auto_refresh=False
         ) as live:
-            while not stop.wait(interval):
+            while True:
+                time.sleep(interval)
                 live.update(render_results(compute(), console.width), refresh=True)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    except KeyboardInterrupt:
+        pass
