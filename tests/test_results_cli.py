@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -164,13 +165,18 @@ def test_simulate_allocates_the_group_mix_by_largest_remainder(tmp_path: Path) -
     assert run.stdout.startswith("Simulated 7 responses (science 4, diplomacy 2, government 1)")
     counts = db_rows(cwd, "SELECT group_id, count(*) FROM participants GROUP BY 1 ORDER BY 1")
     assert counts == [("diplomacy", 2), ("government", 1), ("science", 4)]
-    # a group left out gets nobody; equal weights split 10 as 4, 3, 3
+    # a group left out gets nobody
     run = consult(cwd, "simulate", SURVEY, "-n", "4", "--group-mix", "government=1")
     assert run.stdout.startswith("Simulated 4 responses (science 0, diplomacy 0, government 4)")
-    assert allocate(10, {"science": 1, "diplomacy": 1, "government": 1}) == {
-        "science": 4,
-        "diplomacy": 3,
-        "government": 3,
+    # equal weights split 10 as 4, 3, 3, the fourth drawn by lot: every group gets it sometimes
+    equal = {"science": 1, "diplomacy": 1, "government": 1}
+    splits = [allocate(10, equal, random.Random(seed)) for seed in range(30)]
+    assert all(sorted(split.values()) == [3, 3, 4] for split in splits)
+    assert {g for split in splits for g, n in split.items() if n == 4} == set(equal)
+    # weights so large that their sum overflows still split fairly
+    assert allocate(4, {"science": 1e308, "diplomacy": 1e308}, random.Random(1)) == {
+        "science": 2,
+        "diplomacy": 2,
     }
 
 

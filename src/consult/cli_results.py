@@ -162,7 +162,9 @@ def simulate(
     group_mix: Annotated[
         str | None,
         typer.Option(
-            "--group-mix", help="Group weights, e.g. science=0.5,diplomacy=0.3,government=0.2."
+            "--group-mix",
+            help="Group weights, e.g. science=5,diplomacy=3,government=2: respondents split in "
+            "that proportion (largest remainder; default: equal).",
         ),
     ] = None,
 ) -> None:

@@ -97,16 +97,25 @@ def parse_group_mix(text: str | None, groups: tuple[str, ...]) -> dict[str, floa
     return mix
 
 
-def allocate(respondents: int, weights: Mapping[str, float]) -> dict[str, int]:
+def allocate(
+    respondents: int, weights: Mapping[str, float], rng: random.Random | None = None
+) -> dict[str, int]:
     """Respondents per group in proportion to ``weights``, by largest remainder (Hamilton):
-    each group gets the whole part of its quota, then the largest fractions one more each."""
-    total = sum(w for w in weights.values() if w > 0)
-    if not total > 0:
+    each group gets the whole part of its quota, then the largest fractions one more each.
+    Equal fractions are drawn by lot (``rng``), so no group is always the one left short."""
+    top = max(weights.values(), default=0)
+    if not top > 0 or not math.isfinite(top):
         raise InputError("--group-mix: the weights add up to nothing")
-    quotas = {g: respondents * w / total for g, w in weights.items() if w > 0}
+    scaled = {g: w / top for g, w in weights.items() if w > 0}  # no overflow however large
+    total = sum(scaled.values())
+    quotas = {g: respondents * (w / total) for g, w in scaled.items()}
     counts = {g: math.floor(q) for g, q in quotas.items()}
+    # fractions rounded so that float noise (0.1 + 0.2) does not decide a tie
+    fraction = {g: round(quotas[g] - counts[g], 9) for g in quotas}
+    draw = rng or random.Random(0)
+    lots = {g: draw.random() for g in quotas}
     left = respondents - sum(counts.values())
-    for g in sorted(quotas, key=lambda g: counts[g] - quotas[g])[:left]:
+    for g in sorted(quotas, key=lambda g: (-fraction[g], lots[g]))[:left]:
         counts[g] += 1
     return counts
 
@@ -211,7 +220,7 @@ def simulate(
 
     register_survey(store, survey)
     rng = random.Random(seed)
-    quotas = allocate(respondents, group_mix or {g: 1.0 for g in survey.group_ids})
+    quotas = allocate(respondents, group_mix or {g: 1.0 for g in survey.group_ids}, rng)
     order = [g for g in survey.group_ids for _ in range(quotas.get(g, 0))]
     rng.shuffle(order)
     lean = leanings(survey, rng)
