@@ -37,6 +37,7 @@ LAYERS = {
     "results_view": 3,
     "report_excel": 3,
     "xlsx_stream": 3,
+    "output_file": 3,
     "cli": 4,
     "__main__": 4,
 }

@@ -405,6 +405,36 @@ def test_export_never_overwrites_or_writes_into_a_file_without_asking(tmp_path: 
     ]  # fmt: skip  (no .part file left behind)
 
 
+def test_export_replaces_what_a_link_points_to_and_keeps_its_permissions(tmp_path: Path) -> None:
+    cwd = new_user_dir(tmp_path / "link")
+    assert consult(cwd, "simulate", SURVEY, "-n", "2").returncode == 0
+    shared = cwd / "shared"
+    shared.mkdir()
+    (shared / "answers.csv").write_text("old\n")
+    (shared / "answers.csv").chmod(0o600)  # free text can identify people: kept private
+    (cwd / "answers.csv").symlink_to(shared / "answers.csv")
+    run = consult(cwd, "export", SURVEY, "--include-simulated", "-o", "answers.csv", "--force")
+    assert run.returncode == 0, run.stderr
+    assert (cwd / "answers.csv").is_symlink()
+    assert (shared / "answers.csv").read_text().startswith("participant,")
+    assert (shared / "answers.csv").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in shared.iterdir()) == ["answers.csv"]
+    db = "results/consult.db"
+    assert_one_line_error(
+        consult(cwd, "export", SURVEY, "-o", db, "--force"),
+        f"{db}: is the database; name another file",
+    )
+    # a named pipe is written to, not replaced by a file
+    fifo = cwd / "pipe"
+    os.mkfifo(fifo)
+    with ThreadPoolExecutor(1) as pool:
+        reader = pool.submit(fifo.read_text)
+        run = consult(cwd, "export", SURVEY, "--include-simulated", "-f", "jsonl", "-o", "pipe")
+        lines = reader.result(timeout=30).splitlines()
+    assert run.returncode == 0, run.stderr
+    assert len(lines) == answers_in_db(cwd, True) and fifo.is_fifo()
+
+
 def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> None:
     run = demo_run(demo, "export", SURVEY, "--format", "csv")
     values = [r["value"] for r in csv.DictReader(io.StringIO(run.stdout))]

@@ -105,9 +105,11 @@ def echo_json(value: object) -> None:
     typer.echo(json_text(text))
 
 
-def check_output(path: Path, force: bool) -> None:
-    """Refuse, before any work is done, an output path that is a folder, lies under a file, or
-    names an existing file (unless ``--force``)."""
+def check_output(path: Path, force: bool, database: Path) -> None:
+    """Refuse, before any work is done, an output path that is a folder, lies under a file, is
+    the database itself, or names an existing file (unless ``--force``)."""
+    import os
+
     from consult.errors import InputError
 
     if path.is_dir():
@@ -115,7 +117,9 @@ def check_output(path: Path, force: bool) -> None:
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             raise InputError(f"{path}: {parent} is a file, not a folder")
-    if path.exists() and not force:
+    if os.path.realpath(path) == os.path.realpath(database):
+        raise InputError(f"{path}: is the database; name another file")
+    if path.is_file() and not force:  # a pipe or /dev/stdout is written to, not replaced
         raise InputError(f"{path} already exists; add --force to overwrite it")
 
 

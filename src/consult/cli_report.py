@@ -46,7 +46,7 @@ def report(
     """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx)."""
     from datetime import date
 
-    from consult.cli import open_store
+    from consult.cli import open_store, state
     from consult.cli_options import check_output, hint_simulated, response_filter
     from consult.errors import InputError
     from consult.survey_model import survey_language
@@ -61,7 +61,7 @@ def report(
         path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"
         if path.suffix.lower() != ".xlsx":
             raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")
-        check_output(path, force)
+        check_output(path, force, state.db)
         from consult.report_excel import write_report
 
         with _progress() as progress:

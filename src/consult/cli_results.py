@@ -127,7 +127,7 @@ def export(
 ) -> None:
     """Export raw answers or the summary as CSV, JSON or JSON lines (to stdout or -o FILE)."""
     from consult.aggregation import aggregate
-    from consult.cli import open_store
+    from consult.cli import open_store, state
     from consult.errors import InputError
     from consult.exports import FORMATS, WHATS, export_to_file, write_export
     from consult.survey_model import survey_language
@@ -139,7 +139,7 @@ def export(
         raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     if output is not None:
-        check_output(output, force)
+        check_output(output, force, state.db)
     with open_store() as store:
         s = resolve_survey(store, survey)
         _check_groups(s, flt.groups)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from consult.aggregation import Results
 from consult.errors import ConsultError, InputError
+from consult.output_file import replacing
 from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey_model import Survey
@@ -148,17 +148,11 @@ def export_to_file(
     results: Results | None = None,
 ) -> int:
     """Write an export to ``path``, all or nothing: a failure leaves no half-written file."""
-    tmp = path.with_name(f".{path.name}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            n = write_export(store, survey, what, fmt, out, flt, results)
-        os.replace(tmp, path)
+        with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+            return write_export(store, survey, what, fmt, out, flt, results)
     except OSError as exc:
         raise ConsultError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return n
 
 
 def write_export(

@@ -9,7 +9,6 @@ text always goes in as literal text: never a formula, a link or an illegal XML c
 from __future__ import annotations
 
 import math
-import os
 import platform
 import unicodedata
 import warnings
@@ -35,6 +34,7 @@ from consult import __version__
 from consult.aggregation import QUANTILE_METHOD, aggregate, iter_comments
 from consult.errors import ConsultError, InputError
 from consult.exports import answer_records
+from consult.output_file import replacing
 from consult.safe_text import FORMULA_PREFIXES
 from consult.store import ResponseFilter, Store
 from consult.survey_model import ABSTAIN, Question, Survey
@@ -548,16 +548,11 @@ def write_report(
     report = _Report(
         store, survey, flt, lang, progress or (lambda stage, done, total: None), comments
     )
-    tmp = path.with_name(f".{path.name}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        summary = report.write(tmp, path, raw=raw, identify=identify)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            return report.write(tmp, path, raw=raw, identify=identify)
     except OSError as exc:
         raise ConsultError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return summary
 
 
 class _Report:
