@@ -32,7 +32,7 @@ from rich.console import Console
 
 import consult.store as store_module
 from consult.aggregation import aggregate
-from consult.results_view import render_results
+from consult.results_view import _gap, render_results
 from consult.simulation import simulate
 from consult.store import NewParticipant, ResponseFilter, Store
 from consult.survey_loader import load_survey, parse_survey
@@ -633,11 +633,11 @@ MANY_GROUPS = [
 ]  # fmt: skip
 
 
-def many_groups_survey() -> Survey:
+def many_groups_survey(ids: list[str] = MANY_GROUPS) -> Survey:
     source = SURVEY_FILE.read_text(encoding="utf-8")
     head, rest = source.split("groups:\n", 1)
     rest = rest[rest.index("scales:") :]
-    labels = {g: g.replace("-", " ").title() for g in MANY_GROUPS}
+    labels = {g: g.replace("-", " ").title() for g in ids}
     groups = "".join(f"  - {{id: {g}, label: {label}}}\n" for g, label in labels.items())
     return parse_survey(f"{head}groups:\n{groups}{rest}", "many-groups.yaml")
 
@@ -661,6 +661,23 @@ def test_many_groups_split_into_tables_that_fit(store: Store, width: int) -> Non
         assert len(rows) == len(headers)  # a row in the main table and in every group table
         shares = [f"{p.stats.groups[g].support:.0%}" for g in res.groups]
         assert shares == [c for row in rows[1:] for c in row[1:] if c.endswith("%")]
+
+
+def test_a_group_id_wider_than_the_terminal_folds_and_no_figure_is_lost(store: Store) -> None:
+    wide = "a-very-long-stakeholder-group-identifier-of-fifty-c"
+    survey = many_groups_survey([wide, "science"])
+    simulate(store, survey, 30, seed=4)
+    res = aggregate(store, survey, ResponseFilter(include_simulated=True))
+    lines = render(res, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert "…" not in "\n".join(lines)
+    for p in res.proposals:
+        rows = [line.split() for line in lines if line.split()[:1] == [str(p.rank)]]
+        assert len(rows) == 3  # the main table and both group tables
+        assert f"{p.stats.panel.support:.0%}" in rows[0]
+        shares = [f"{p.stats.groups[g].support:.0%}" for g in (wide, "science")]
+        assert [c for row in rows[1:] for c in row if c.endswith("%")] == shares
+        assert f" {_gap(p).plain} " in f" {' '.join(rows[1])} "  # the gap, whole
 
 
 def test_group_cells_never_wrap_however_many_answer(store: Store) -> None:

@@ -201,11 +201,14 @@ def _groups_table(results: Results, groups: list[str], gap: bool = True) -> Tabl
     """Support in ``groups`` (and the largest gap), one row per proposal in the main order."""
     t = labels(results.language)
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
+    # The figures never give way; a group id wider than the terminal folds instead.
+    ranks = max((len(str(p.rank)) for p in results.proposals), default=1)
+    table.add_column("#", justify="right", no_wrap=True, min_width=ranks)
     if gap:
-        table.add_column(t["gap"], justify="right", no_wrap=True)
+        gaps = max((cell_len(_gap(p).plain) for p in results.proposals), default=1)
+        table.add_column(t["gap"], justify="right", no_wrap=True, min_width=gaps)
     for gid in groups:
-        table.add_column(Text(gid), justify="right", no_wrap=True)
+        table.add_column(Text(gid, overflow="fold"), justify="right", min_width=len("100%"))
     for p in results.proposals:
         shares = [pct(p.stats.groups[g].support) for g in groups]
         table.add_row(str(p.rank), *([_gap(p)] if gap else []), *shares)
@@ -242,14 +245,15 @@ def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
     """The richest layout that fits in ``width`` columns, and the Proposal column's width.
 
     The Proposal column takes whatever room the layout leaves, up to its widest useful width.
-    When nothing fits, the narrowest layout (the terminal then crops it).
+    When nothing fits, the narrowest layout with the Proposal column narrowed (titles wrap
+    more), down to 6 columns; below that the terminal crops the table.
     """
     narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:
         needed = natural_width(_main_table(results, layout, narrowest))
         if needed <= width:
             return layout, min(widest, narrowest + width - needed)
-    return LAYOUTS[-1], narrowest
+    return LAYOUTS[-1], max(6, narrowest - (needed - width))
 
 
 def render_results(results: Results, width: int = 200) -> RenderableType:
