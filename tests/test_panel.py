@@ -121,6 +121,19 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         "  row 4: unknown group 'diplomacy' (one of: science, policy)"
     )
     assert count(store) == 2  # only the good file's
+    # A value beside the header's columns, and a row whose first cell is empty, are not lost.
+    stray = write_xlsx(
+        tmp_path / "stray.xlsx",
+        [["group", "name"], ["science", "Cho", "KAIST"], [None, "Dan"], ["policy", "Eve"]],
+    )
+    with pytest.raises(InputError) as info:
+        import_panel(store, survey, stray)
+    assert str(info.value) == (
+        f"{stray}: 2 bad rows; nothing was imported\n"
+        "  row 2: 'KAIST' in column 3, which has no name in the header\n"
+        "  row 3: group is empty"
+    )
+    assert count(store) == 2
 
 
 @pytest.mark.parametrize(
@@ -140,7 +153,13 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         ),
         (
             "group,name\nscience,Ann,KAIST\n",
-            "1 bad row; nothing was imported\n  row 2: 3 values, but the header names 2 columns",
+            "1 bad row; nothing was imported\n"
+            "  row 2: 'KAIST' in column 3, which has no name in the header",
+        ),
+        (
+            "group,name,\nscience,Bob,EXTRA\n",
+            "1 bad row; nothing was imported\n"
+            "  row 2: 'EXTRA' in column 3, which has no name in the header",
         ),
         (  # a quoted line break stays in its cell: the next record is still row 3
             'group,name\nscience,"Ann\nLee"\nastronomy,Bob\n',

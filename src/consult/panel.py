@@ -115,13 +115,21 @@ def read_panel_file(survey: Survey, path: str | Path) -> list[NewParticipant]:
     people, problems = [], []
     for line, cells in rows[1:]:
         values = {c: _clean(v) for c, v in zip(columns, cells, strict=False) if c}
-        extra = [v for v in cells[len(columns) :] if _clean(v)]
-        if not any(values.values()) and not extra:
+        # A value under no column name would be dropped without a word: refuse it instead.
+        stray = next(
+            (
+                (i, v)
+                for i, v in enumerate(cells, 1)
+                if _clean(v) and (i > len(columns) or not columns[i - 1])
+            ),
+            None,
+        )
+        if not any(values.values()) and stray is None:
             continue  # blank rows are common at the end of spreadsheets
-        if extra:
+        if stray is not None:
             problems.append(
-                f"row {line}: {len(columns) + len(extra)} values, but the header names "
-                f"{len(columns)} columns"
+                f"row {line}: {_clean(stray[1])!r} in column {stray[0]}, which has no name "
+                "in the header"
             )
         person = NewParticipant(
             group_id=values.get("group") or "",
@@ -175,11 +183,9 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
         raise InputError(f"{path}: cannot read the workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
-        return [
-            (row[0].row, [c.value for c in row])
-            for row in sheet.iter_rows()
-            if row and hasattr(row[0], "row")
-        ]
+        # Numbered as they come (read-only sheets fill in empty rows): a row whose first cell
+        # is empty is still a row.
+        return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
     finally:
         book.close()
 
