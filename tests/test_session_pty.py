@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -338,9 +339,15 @@ def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path
     assert finish(child) == 130
     began = rows(db, "SELECT survey_hash FROM responses")[0][0]
 
-    # The facilitator edits a question while the response is open.
-    edited = survey.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"')
-    survey.write_text(edited.replace("Support for beta?", "Backing for beta?"), encoding="utf-8")
+    # The facilitator edits a question while the response is open, first keeping the version.
+    edited = survey.read_text(encoding="utf-8").replace("Support for beta?", "Backing for beta?")
+    survey.write_text(edited, encoding="utf-8")
+    child = spawn(db, "run", str(survey), "--code", code)
+    expect(child, "You began on an earlier wording of this survey; you go on with the texts")
+    expect(child, "Comment on alpha?")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    survey.write_text(edited.replace('version: "1"', 'version: "2"'), encoding="utf-8")
     child = spawn(db, "run", str(survey), "--code", code)
     log = logged(child)
     expect(child, "You began on version 1 of this survey; you go on with the texts you saw then.")
@@ -354,7 +361,34 @@ def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path
     assert finish(child) == 0
     assert "Backing for beta?" not in plain(log.getvalue())
     assert rows(db, "SELECT survey_hash, status FROM responses") == [(began, "submitted")]
-    assert rows(db, "SELECT count(DISTINCT hash) FROM surveys") == [(2,)]
+    assert rows(db, "SELECT count(DISTINCT hash) FROM surveys") == [(3,)]
+
+
+def test_a_begun_version_that_no_longer_loads_gives_way_to_the_current(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    survey = tmp_path / "small.yaml"
+    survey.write_text(Path(SMALL).read_text(encoding="utf-8"), encoding="utf-8")
+    code = register(db, str(survey), "science")
+    child = spawn(db, "run", str(survey), "--code", code)
+    start_small(child)
+    type_text(child, "Years of experience?", "7")
+    expect(child, "Support for alpha?")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    # as if stored by a consult whose rules this one no longer accepts
+    with sqlite3.connect(db) as conn:
+        conn.execute('UPDATE surveys SET definition = \'{"id": "session-small"}\'')
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace("Support for alpha?", "Backing for alpha?"),
+        encoding="utf-8",
+    )
+    child = spawn(db, "run", str(survey), "--code", code)
+    expect(child, "The survey has changed since you began, and the earlier texts cannot be read")
+    expect(child, "no longer loads")
+    expect(child, "Backing for alpha?")  # the current texts, and no crash
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    assert set(answers(db, code)) == {"years"}
 
 
 def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_path: Path) -> None:

@@ -61,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resume": "Welcome back. Your {n} earlier answer(s) are saved; we continue from there.",
         "earlier_version": "You began on version {version} of this survey; you go on with the "
         "texts you saw then.",
+        "earlier_wording": "You began on an earlier wording of this survey; you go on with the "
+        "texts you saw then.",
+        "version_lost": "The survey has changed since you began, and the earlier texts cannot "
+        "be read ({problem}); you go on with the current ones.",
         "review": "Review your answers",
         "skipped": "(skipped)",
         "submit": "Submit my answers",
@@ -108,6 +112,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resume": "다시 오신 것을 환영합니다. 이전 응답 {n}개가 저장되어 있습니다.",
         "earlier_version": "이 설문의 {version} 버전으로 시작하셨으므로 "
         "그때 보신 문항으로 이어 갑니다.",
+        "earlier_wording": "이 설문의 이전 문구로 시작하셨으므로 그때 보신 문항으로 이어 갑니다.",
+        "version_lost": "시작하신 뒤 설문이 바뀌었고 이전 문구를 읽을 수 없어 ({problem}) "
+        "현재 문항으로 이어 갑니다.",
         "review": "응답 확인",
         "skipped": "(건너뜀)",
         "submit": "응답 제출",
@@ -596,10 +603,7 @@ def answer_as(
             assert participant is not None
             lang = response.language or participant.language or survey.languages[0]
             if response.survey_hash != survey.hash:
-                # Answers stay tied to the texts people saw: an edited survey applies to
-                # responses started after the edit, not to this one.
-                survey = survey_version(store, survey, response.survey_hash)
-                term.print(terminal_text(_t(lang, "earlier_version", version=survey.version)))
+                survey = _version_begun(term, store, survey, response.survey_hash, lang)
             answers = store.answers(response.id)
             tidy_answers(store, response, survey, answers)  # a kill between save and clear heals
             if response.submitted:
@@ -628,6 +632,22 @@ def answer_as(
         return _review(term, store, survey, response, lang, answers, sections)
     except KeyboardInterrupt:
         raise Interrupted(participant, lang) from None
+
+
+def _version_begun(term: Terminal, store: Store, survey: Survey, hash: str, lang: str) -> Survey:
+    """The survey as it was when a response began: answers stay tied to the texts people saw,
+    so an edit applies to responses begun after it. Should that version no longer load, the
+    current one serves, and the screen says so."""
+    try:
+        earlier = survey_version(store, survey, hash)
+    except ConsultError as exc:
+        term.print(terminal_text(_t(lang, "version_lost", problem=str(exc))), style="yellow")
+        return survey
+    if earlier.version != survey.version:
+        term.print(terminal_text(_t(lang, "earlier_version", version=earlier.version)))
+    else:
+        term.print(terminal_text(_t(lang, "earlier_wording")))
+    return earlier
 
 
 def _enrol(term: Terminal, store: Store, survey: Survey, lang: str) -> Participant:

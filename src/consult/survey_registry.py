@@ -60,9 +60,11 @@ def survey_version(store: Store, survey: Survey, hash: str) -> Survey:
     stored = store.survey_by_hash(hash)
     if stored is None:
         raise ConsultError(f"{survey.id}: the version {hash[:12]} of this survey is not stored")
-    definition, source = stored
+    definition, _ = stored
     try:
-        return survey_from_definition(json.loads(definition), source or survey.path)
+        return survey_from_definition(
+            json.loads(definition), f"{store.path}:{survey.id}@{hash[:12]}"
+        )
     except SurveyError as exc:
         raise ConsultError(
             f"{survey.id}: the version {hash[:12]} a response began with no longer loads "
