@@ -41,6 +41,10 @@ EXPECTED: dict[str, list[str]] = {
     "missing-required-key.yaml": [
         "missing-required-key.yaml:19: proposals[0]: missing required key 'statement'",
     ],
+    "when-group-ambiguous.yaml": [
+        "when-group-ambiguous.yaml:19: profile[0].when: 'group' would mean the stakeholder group"
+        " here, but a question is also called 'group'; rename that question",
+    ],
     "reserved-group-id.yaml": [
         "reserved-group-id.yaml:8: groups[1].id: 'panel' is reserved; choose another id",
     ],

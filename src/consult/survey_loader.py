@@ -181,6 +181,9 @@ class _Validator:
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
         self.group_ids: tuple[str, ...] = ()
+        #: Whether some question is called "group": a condition on "group" is then ambiguous
+        #: wherever that question is not an earlier one.
+        self.question_named_group = False
 
     def problem(self, line: int | None, path: str, message: str) -> None:
         self.problems.append(Problem(self.file, line, path, message))
@@ -436,6 +439,7 @@ def _build_survey(v: _Validator, top: LocDict) -> Survey | None:
     )
     groups = _groups(v, top)
     v.group_ids = tuple(g.id for g in groups)
+    v.question_named_group = _some_question_named(top, GROUP_SUBJECT)
     scales = _scales(v, top)
     scale_by_id = {s.id: s for s in scales}
     settings = _settings(v, top)
@@ -900,7 +904,12 @@ def _condition(
             v.problem(line, cpath, "'in' needs a list, e.g. 'sector in [ai, quantum]'")
             return None
         value = tuple(value)
-    if target is None:
+    if target is None and v.question_named_group:
+        problem = (
+            f"'{GROUP_SUBJECT}' would mean the stakeholder group here, but a question is also "
+            f"called '{GROUP_SUBJECT}'; rename that question"
+        )
+    elif target is None:
         problem = _group_condition_problem(op, value, v.group_ids)
     else:
         problem = _condition_problem(target, op, value, scales)
@@ -910,6 +919,19 @@ def _condition(
     if target is None:
         return Condition(question=GROUP_SUBJECT, op=op, value=value, on_group=True)
     return Condition(question=target.key, op=op, value=value)
+
+
+def _some_question_named(top: Any, qid: str) -> bool:
+    lists = [top.get("profile"), top.get("closing")]
+    proposals = top.get("proposals")
+    if isinstance(proposals, list):
+        lists += [p.get("questions") for p in proposals if isinstance(p, dict)]
+    return any(
+        isinstance(q, dict) and q.get("id") == qid
+        for questions in lists
+        if isinstance(questions, list)
+        for q in questions
+    )
 
 
 def _group_condition_problem(op: str, value: Any, group_ids: tuple[str, ...]) -> str | None:
