@@ -504,6 +504,14 @@ BAD_INPUT = [
         "--since 2026-13-01: expected a date such as 2026-07-01",
     ),
     (
+        ["results", SURVEY, "--until", "20260701"],
+        "--until 20260701: expected a date such as 2026-07-01",
+    ),
+    (
+        ["results", SURVEY, "--until", "2026-07-01T00:00"],
+        "--until 2026-07-01T00:00: expected a date such as 2026-07-01",
+    ),
+    (
         ["simulate", SURVEY, "-n", "3", "--group-mix", "science=lots"],
         "--group-mix: weight 'lots' of science is not a number",
     ),

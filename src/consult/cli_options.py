@@ -66,18 +66,23 @@ def response_filter(
     include_simulated: bool = False,
 ):  # -> consult.store.ResponseFilter (imported lazily)
     """The filter the shared options describe, with dates checked."""
+    import re
     from datetime import date
 
     from consult.errors import InputError
     from consult.store import ResponseFilter
 
+    days = {}
     for name, value in (("--since", since), ("--until", until)):
         if value is not None:
             try:
-                date.fromisoformat(value[:10])
+                # only YYYY-MM-DD: the store compares it with stored times as text
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise ValueError(value)
+                days[name] = date.fromisoformat(value)
             except ValueError:
                 raise InputError(f"{name} {value}: expected a date such as 2026-07-01") from None
-    if since and until and since[:10] > until[:10]:
+    if len(days) == 2 and days["--since"] > days["--until"]:
         raise InputError(f"--since {since} is after --until {until}: no response could match")
     return ResponseFilter(
         round=round,
