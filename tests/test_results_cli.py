@@ -33,8 +33,9 @@ CONSULT = str(Path(sys.executable).parent / "consult")
 SURVEY = "surveys/st-diplomacy-roundtable.yaml"
 SURVEY_ID = "st-diplomacy-roundtable"
 HOSTILE = ['=HYPERLINK("x")', "+1", "-1", "@A1"]
-# An escape that clears the screen, a C1 control sequence introducer, a right-to-left override.
-ESCAPES = ["\x1b[2J\x1b[31mred", "csi\x9b31m", "abc\u202edcba"]
+# Escapes that clear the screen and colour, a C1 control sequence, a right-to-left override,
+# a next-line control (NEL).
+ESCAPES = ["\x1b[2J\x1b[31mred", "csi\x9b31m", "abc\u202edcba", "ls\x85nel"]
 NAMES = [("Alice Realname", "Secret Org One"), ("Bob Realname", "Secret Org Two")]
 
 
@@ -461,10 +462,11 @@ def test_terminal_controls_in_answers_never_reach_the_terminal(demo: Path) -> No
     )
     for run in runs:
         assert run.returncode == 0, run.stderr
-        assert not re.search("[\x1b\x9b\u202e]", run.stdout)
+        assert not re.search("[\x1b\x85\x9b\u202e]", run.stdout)
     csv_run, jsonl, as_json, results = runs
     values = [r["value"] for r in csv.DictReader(io.StringIO(csv_run.stdout))]
-    assert {"[2J[31mred", "csi31m", "abcdcba"} <= set(values)  # the controls dropped
+    # whole sequences dropped (no "[31m" left), NEL read as the line break it is
+    assert {"red", "csi", "abcdcba", "ls\nnel"} <= set(values)
     # JSON escapes them instead, so a reader gets the text exactly as typed
     assert set(ESCAPES) <= {json.loads(line)["value"] for line in jsonl.stdout.splitlines()}
     assert set(ESCAPES) <= {r["value"] for r in json.loads(as_json.stdout)}
