@@ -325,7 +325,8 @@ def test_a_skipped_question_is_not_asked_again_on_resume(tmp_path: Path) -> None
     assert finish(child) == 130
 
 
-def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path) -> None:
+def _begin_on_a_copy(tmp_path: Path, *, alpha: bool) -> tuple[Path, Path, str]:
+    """A copy of the small survey, and a participant who began it and pressed Ctrl-C."""
     db = tmp_path / "consult.db"
     survey = tmp_path / "small.yaml"
     survey.write_text(Path(SMALL).read_text(encoding="utf-8"), encoding="utf-8")
@@ -333,10 +334,16 @@ def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path
     child = spawn(db, "run", str(survey), "--code", code)
     start_small(child)
     type_text(child, "Years of experience?", "7")
-    select(child, "Support for alpha?", 3)
-    expect(child, "Comment on alpha?")
+    if alpha:
+        select(child, "Support for alpha?", 3)
+    expect(child, "Comment on alpha?" if alpha else "Support for alpha?")
     child.send(CTRL_C)
     assert finish(child) == 130
+    return db, survey, code
+
+
+def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path) -> None:
+    db, survey, code = _begin_on_a_copy(tmp_path, alpha=True)
     began = rows(db, "SELECT survey_hash FROM responses")[0][0]
 
     # The facilitator edits a question while the response is open, first keeping the version.
@@ -365,16 +372,7 @@ def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path
 
 
 def test_a_begun_version_that_no_longer_loads_gives_way_to_the_current(tmp_path: Path) -> None:
-    db = tmp_path / "consult.db"
-    survey = tmp_path / "small.yaml"
-    survey.write_text(Path(SMALL).read_text(encoding="utf-8"), encoding="utf-8")
-    code = register(db, str(survey), "science")
-    child = spawn(db, "run", str(survey), "--code", code)
-    start_small(child)
-    type_text(child, "Years of experience?", "7")
-    expect(child, "Support for alpha?")
-    child.send(CTRL_C)
-    assert finish(child) == 130
+    db, survey, code = _begin_on_a_copy(tmp_path, alpha=False)
     # as if stored by a consult whose rules this one no longer accepts
     with sqlite3.connect(db) as conn:
         conn.execute('UPDATE surveys SET definition = \'{"id": "session-small"}\'')
