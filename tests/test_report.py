@@ -316,6 +316,22 @@ def test_method_sheet_and_simulated_left_out(built, tmp_path):
     assert method["Simulated responses"].startswith("Left out (40 ")
 
 
+def test_a_report_of_only_simulated_responses_says_why_it_is_empty(tmp_path):
+    """As a new user runs it: `consult simulate -n 40`, then `consult report` without flags."""
+    with Store.open(tmp_path / "c.db") as store:
+        survey = load_survey(SURVEY)
+        simulate(store, survey, 40, seed=1)
+        for lang, words in [("en", "the 40 in the database are simulated"), ("ko", "40건")]:
+            path = tmp_path / f"{lang}.xlsx"
+            write_report(store, survey, path, flt=ResponseFilter(), lang=lang)
+            note = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].values)[2][0]
+            assert words in note and "--include-simulated" in note
+        path = tmp_path / "rehearsal.xlsx"
+        write_report(store, survey, path, flt=ResponseFilter(include_simulated=True), lang="en")
+        note = list(openpyxl.load_workbook(path, read_only=True)["Summary"].values)[2][0]
+        assert note.startswith("Shares are of valid answers")
+
+
 def test_korean_labels(built, tmp_path):
     path = tmp_path / "ko.xlsx"
     write_report(built["store"], built["survey"], path, flt=FLT, lang="ko")

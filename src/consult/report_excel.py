@@ -64,6 +64,10 @@ LABELS: dict[str, dict[str, str]] = {
             "Shares are of valid answers (abstentions left out). Consensus by the survey's "
             "rule; ⚑ marks proposals on which stakeholder groups diverge. Method sheet: details."
         ),
+        "summary.only_simulated": (
+            "No responses counted: the {n} in the database are simulated and left out. Run "
+            "consult report again with --include-simulated to see the rehearsal."
+        ),
         "responses": "{n} responses",
         "simulated.included": "simulated responses included",
         "simulated.excluded": "simulated responses left out",
@@ -209,6 +213,10 @@ LABELS: dict[str, dict[str, str]] = {
             "비율은 유효 응답 기준입니다 (기권 제외). 합의는 설문에 정한 규칙에 따릅니다. "
             "⚑ 표시는 이해관계자 집단 간 의견이 갈리는 제안입니다. 자세한 내용은 방법 시트 참조."
         ),
+        "summary.only_simulated": (
+            "집계된 응답이 없습니다. 데이터베이스의 응답 {n}건은 모의 응답이라 제외되었습니다. "
+            "리허설 결과를 보려면 --include-simulated를 붙여 consult report를 다시 실행하십시오."
+        ),
         "responses": "응답 {n}건",
         "simulated.included": "모의 응답 포함",
         "simulated.excluded": "모의 응답 제외",
@@ -345,6 +353,7 @@ _GROUP_COLOURS = ("2E75B6", "ED7D31", "70AD47", "7030A0", "FFC000", "5B9BD5", "A
 _FONT = "Calibri"  # named everywhere: a cell font without a name renders as a serif font in Calc
 _TITLE_FONT = Font(name=_FONT, bold=True, size=14, color=_BLUE)
 _HEADING_FONT = Font(name=_FONT, bold=True, size=12, color=_BLUE)
+_WARNING_FONT = Font(name=_FONT, bold=True, size=11, color="C00000")
 _NOTE_FONT = Font(name=_FONT, italic=True, size=9, color="595959")
 _BOLD = Font(name=_FONT, bold=True)
 _HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
@@ -642,6 +651,18 @@ class _Report:
 
     # ----------------------------------------------------------------------- Summary
 
+    def _summary_note(self, ws: Any) -> WriteOnlyCell:
+        """How to read the table; or, when only simulated responses exist, that and how to
+        count them: an empty report should say why it is empty."""
+        if self.results.n_respondents == 0 and not self.flt.include_simulated:
+            counts = self.store.response_counts(
+                self.survey.id, replace(self.flt, include_simulated=True)
+            )
+            if sum(counts.values()):
+                text = self.label("summary.only_simulated", n=sum(counts.values()))
+                return _cell(ws, text, font=_WARNING_FONT)
+        return _cell(ws, self.label("summary.note"), font=_NOTE_FONT)
+
     def _subtitle(self) -> str:
         r = self.results
         parts = [
@@ -736,7 +757,7 @@ class _Report:
         ws.print_title_rows = f"{header_row}:{header_row}"
         ws.append([_cell(ws, self.results.title, font=_TITLE_FONT)])
         ws.append([_cell(ws, self._subtitle(), font=_NOTE_FONT)])
-        ws.append([_cell(ws, self.label("summary.note"), font=_NOTE_FONT)])
+        ws.append([self._summary_note(ws)])
         ws.append(
             [
                 _cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL, align=_HEADER_ALIGN)
