@@ -11,10 +11,11 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 _CONTROL_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 # Whole escape sequences, so that no "[31m" is left behind: CSI (ESC [ or U+009B, parameters,
 # a final byte), OSC and other strings ended by BEL or ST, and two-character escapes. One
-# left unterminated loses only its introducer (below), never the text after it.
+# left unterminated loses only its introducer (below), never the text after it. A string's
+# body stops at any control character, so no text is scanned twice (no quadratic time).
 _SEQUENCE_RE = re.compile(
     "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"
-    "|(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
+    "|(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x80-\x9f]*(?:\x07|\x1b\\\\|\x9c)"
     "|\x1b[ -/]*[0-~]"
 )
 # Line and paragraph separators read as the line breaks they are.
