@@ -23,6 +23,8 @@ import pytest
 from pty_support import as_at_a_terminal
 
 from consult.aggregation import aggregate
+from consult.errors import InputError
+from consult.output_file import replacing
 from consult.simulation import allocate
 from consult.store import NewParticipant, ResponseFilter, Store
 from consult.survey_loader import load_survey
@@ -423,8 +425,26 @@ def test_export_replaces_what_a_link_points_to_and_keeps_its_permissions(tmp_pat
     db = "results/consult.db"
     assert_one_line_error(
         consult(cwd, "export", SURVEY, "-o", db, "--force"),
-        f"{db}: is the database; name another file",
+        f"{db}: is the database or one of its files; name another file",
     )
+    assert_one_line_error(
+        consult(cwd, "export", SURVEY, "-o", f"./{db}-wal", "--force"),
+        f"{db}-wal: is the database or one of its files; name another file",
+    )
+    # /dev/stdout is the stream the shell opened, here a pipe: written to, never replaced
+    run = consult(cwd, "export", SURVEY, "--include-simulated", "-f", "jsonl", "-o", "/dev/stdout")
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == answers_in_db(cwd, True)
+    # two exports racing for one new name: the later refuses instead of replacing the first
+    late = cwd / "raced.csv"
+    with (
+        pytest.raises(InputError, match=r"raced\.csv already exists; add --force"),
+        replacing(late, overwrite=False) as tmp,
+    ):
+        tmp.write_text("mine\n")
+        late.write_text("theirs\n")  # the other export finished first
+    assert late.read_text() == "theirs\n"
+    assert sorted(p.name for p in cwd.iterdir() if p.name.startswith(".")) == []
     # a named pipe is written to, not replaced by a file
     fifo = cwd / "pipe"
     os.mkfifo(fifo)
@@ -434,6 +454,11 @@ def test_export_replaces_what_a_link_points_to_and_keeps_its_permissions(tmp_pat
         lines = reader.result(timeout=30).splitlines()
     assert run.returncode == 0, run.stderr
     assert len(lines) == answers_in_db(cwd, True) and fifo.is_fifo()
+    os.mkfifo(cwd / "pipe.xlsx")  # a workbook is assembled in its file: a pipe is refused
+    assert_one_line_error(
+        consult(cwd, "report", SURVEY, "-o", "pipe.xlsx"),
+        "pipe.xlsx: not a regular file; the report is written as an .xlsx file",
+    )
 
 
 def test_hostile_comments_neutralised_in_csv_unchanged_in_json(demo: Path) -> None:

@@ -122,9 +122,14 @@ def check_output(path: Path, force: bool, database: Path) -> None:
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             raise InputError(f"{path}: {parent} is a file, not a folder")
-    if os.path.realpath(path) == os.path.realpath(database):
-        raise InputError(f"{path}: is the database; name another file")
-    if path.is_file() and not force:  # a pipe or /dev/stdout is written to, not replaced
+    from consult.output_file import is_stream
+
+    db = os.path.realpath(database)
+    if os.path.realpath(path) in (db, f"{db}-wal", f"{db}-shm", f"{db}-journal"):
+        raise InputError(f"{path}: is the database or one of its files; name another file")
+    if is_stream(path):  # a pipe or /dev/stdout is written to, not replaced
+        return
+    if path.exists() and not force:
         raise InputError(f"{path} already exists; add --force to overwrite it")
 
 

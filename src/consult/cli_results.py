@@ -147,7 +147,7 @@ def export(
         if output is None:
             write_export(store, s, what, fmt, sys.stdout, flt, res)
             return
-        n = export_to_file(store, s, what, fmt, output, flt, res)
+        n = export_to_file(store, s, what, fmt, output, flt, res, force)
         sys.stderr.write(f"Wrote {n} records to {output}\n")
 
 

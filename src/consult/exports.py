@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from consult.aggregation import Results
 from consult.errors import ConsultError, InputError
-from consult.output_file import replacing
+from consult.output_file import is_stream, replacing
 from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey_model import Survey
@@ -146,10 +146,20 @@ def export_to_file(
     path: Path,
     flt: ResponseFilter,
     results: Results | None = None,
+    force: bool = False,
 ) -> int:
-    """Write an export to ``path``, all or nothing: a failure leaves no half-written file."""
+    """Write an export to ``path``, all or nothing: a failure leaves no half-written file.
+
+    A pipe or ``/dev/stdout`` is written to directly (appended to, so ``>>`` keeps what was
+    there); an existing file is replaced only with ``force``."""
     try:
-        with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        if is_stream(path):
+            with open(path, "a", encoding="utf-8", newline="") as out:
+                return write_export(store, survey, what, fmt, out, flt, results)
+        with (
+            replacing(path, overwrite=force) as tmp,
+            open(tmp, "w", encoding="utf-8", newline="") as out,
+        ):
             return write_export(store, survey, what, fmt, out, flt, results)
     except OSError as exc:
         raise ConsultError(f"{path}: cannot write the export ({exc.strerror or exc})") from None

@@ -34,7 +34,7 @@ from consult import __version__
 from consult.aggregation import QUANTILE_METHOD, aggregate, iter_comments
 from consult.errors import ConsultError, InputError
 from consult.exports import answer_records
-from consult.output_file import replacing
+from consult.output_file import is_stream, replacing
 from consult.safe_text import FORMULA_PREFIXES
 from consult.store import ResponseFilter, Store
 from consult.survey_model import ABSTAIN, Question, Survey
@@ -554,6 +554,8 @@ def write_report(
     if lang not in survey.languages:
         raise InputError(f"--lang {lang}: the survey is in {', '.join(survey.languages)}")
     path = Path(path)
+    if is_stream(path):  # a workbook is assembled in place: it needs a file
+        raise InputError(f"{path}: not a regular file; the report is written as an .xlsx file")
     report = _Report(
         store, survey, flt, lang, progress or (lambda stage, done, total: None), comments
     )
