@@ -136,6 +136,29 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
     assert count(store) == 2
 
 
+def test_xlsx_with_a_stale_dimension_is_read_whole(tmp_path: Path, store: Store, survey) -> None:
+    """Some programs save a sheet's <dimension> wrong; read-only openpyxl would trust it."""
+    import re
+    import zipfile
+
+    good = write_xlsx(
+        tmp_path / "good.xlsx",
+        [["group", "name"], ["science", "Ann"], ["policy", "Bob"], ["science", "Cho"]],
+    )
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(stale, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', data)
+            out.writestr(item, data)
+    assert [(p.group_id, p.name) for p in import_panel(store, survey, stale)] == [
+        ("science", "Ann"),
+        ("policy", "Bob"),
+        ("science", "Cho"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -321,7 +321,7 @@ def test_a_report_of_only_simulated_responses_says_why_it_is_empty(tmp_path):
     with Store.open(tmp_path / "c.db") as store:
         survey = load_survey(SURVEY)
         simulate(store, survey, 40, seed=1)
-        for lang, words in [("en", "the 40 in the database are simulated"), ("ko", "40건")]:
+        for lang, words in [("en", "40 simulated responses are left out"), ("ko", "40건")]:
             path = tmp_path / f"{lang}.xlsx"
             write_report(store, survey, path, flt=ResponseFilter(), lang=lang)
             note = list(openpyxl.load_workbook(path, read_only=True).worksheets[0].values)[2][0]

@@ -377,7 +377,10 @@ def test_export_to_a_file(demo: Path) -> None:
     assert run.returncode == 0, run.stderr
     expected = answers_in_db(demo, False)
     assert run.stdout == ""
-    assert run.stderr == f"Wrote {expected} records to out/answers.jsonl\n"
+    assert run.stderr == (
+        f"Wrote {expected} records to out/answers.jsonl\n"
+        "40 simulated responses left out; add --include-simulated to count them.\n"
+    )
     assert len((demo / "out" / "answers.jsonl").read_text().splitlines()) == expected
 
 

@@ -40,12 +40,14 @@ OutputOpt = Annotated[
 ]
 SinceOpt = Annotated[
     str | None,
-    typer.Option("--since", help="Only responses last updated on or after this date (YYYY-MM-DD)."),
+    typer.Option(
+        "--since", help="Only responses last updated on or after this date (YYYY-MM-DD, UTC)."
+    ),
 ]
 UntilOpt = Annotated[
     str | None,
     typer.Option(
-        "--until", help="Only responses last updated on or before this date (YYYY-MM-DD)."
+        "--until", help="Only responses last updated on or before this date (YYYY-MM-DD, UTC)."
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]

@@ -146,9 +146,10 @@ def export(
         res = aggregate(store, s, flt, survey_language(s, lang)) if what == "summary" else None
         if output is None:
             write_export(store, s, what, fmt, sys.stdout, flt, res)
-            return
-        n = export_to_file(store, s, what, fmt, output, flt, res, force)
-        sys.stderr.write(f"Wrote {n} records to {output}\n")
+        else:
+            n = export_to_file(store, s, what, fmt, output, flt, res, force)
+            sys.stderr.write(f"Wrote {n} records to {output}\n")
+        hint_simulated(store, s, flt)
 
 
 def simulate(

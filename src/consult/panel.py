@@ -180,9 +180,12 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{path}: cannot read the workbook ({exc})") from None
+        raise InputError(
+            f"{path}: cannot read the workbook ({exc or type(exc).__name__})"
+        ) from None
     try:
         sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a stale <dimension> in the file would hide rows and columns
         # Numbered as they come (read-only sheets fill in empty rows): a row whose first cell
         # is empty is still a row.
         return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]

@@ -65,8 +65,8 @@ LABELS: dict[str, dict[str, str]] = {
             "rule; ⚑ marks proposals on which stakeholder groups diverge. Method sheet: details."
         ),
         "summary.only_simulated": (
-            "No responses counted: the {n} in the database are simulated and left out. Run "
-            "consult report again with --include-simulated to see the rehearsal."
+            "No responses counted: {n} simulated responses are left out. Run consult report "
+            "again with --include-simulated to see the rehearsal."
         ),
         "responses": "{n} responses",
         "simulated.included": "simulated responses included",
@@ -214,7 +214,7 @@ LABELS: dict[str, dict[str, str]] = {
             "⚑ 표시는 이해관계자 집단 간 의견이 갈리는 제안입니다. 자세한 내용은 방법 시트 참조."
         ),
         "summary.only_simulated": (
-            "집계된 응답이 없습니다. 데이터베이스의 응답 {n}건은 모의 응답이라 제외되었습니다. "
+            "집계된 응답이 없습니다. 모의 응답 {n}건은 제외되었습니다. "
             "리허설 결과를 보려면 --include-simulated를 붙여 consult report를 다시 실행하십시오."
         ),
         "responses": "응답 {n}건",

@@ -246,7 +246,8 @@ def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
 
     The Proposal column takes whatever room the layout leaves, up to its widest useful width.
     When nothing fits, the narrowest layout with the Proposal column narrowed (titles wrap
-    more), down to 6 columns; below that the terminal crops the table.
+    more), down to 6 columns: about 40 columns in all. Narrower still, rich squeezes the other
+    columns too, and figures can be cut.
     """
     narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:

@@ -64,7 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "earlier_wording": "You began on an earlier wording of this survey; you go on with the "
         "texts you saw then.",
         "version_lost": "The survey has changed since you began, and the earlier texts cannot "
-        "be read ({problem}); you go on with the current ones.",
+        "be read; you go on with the current ones.",
         "review": "Review your answers",
         "skipped": "(skipped)",
         "submit": "Submit my answers",
@@ -113,7 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "earlier_version": "이 설문의 {version} 버전으로 시작하셨으므로 "
         "그때 보신 문항으로 이어 갑니다.",
         "earlier_wording": "이 설문의 이전 문구로 시작하셨으므로 그때 보신 문항으로 이어 갑니다.",
-        "version_lost": "시작하신 뒤 설문이 바뀌었고 이전 문구를 읽을 수 없어 ({problem}) "
+        "version_lost": "시작하신 뒤 설문이 바뀌었고 이전 문구를 읽을 수 없어 "
         "현재 문항으로 이어 갑니다.",
         "review": "응답 확인",
         "skipped": "(건너뜀)",
@@ -640,8 +640,8 @@ def _version_begun(term: Terminal, store: Store, survey: Survey, hash: str, lang
     current one serves, and the screen says so."""
     try:
         earlier = survey_version(store, survey, hash)
-    except ConsultError as exc:
-        term.print(terminal_text(_t(lang, "version_lost", problem=str(exc))), style="yellow")
+    except ConsultError:  # the detail (hash, key path) is for a facilitator with --debug
+        term.print(terminal_text(_t(lang, "version_lost")), style="yellow")
         return survey
     if earlier.version != survey.version:
         term.print(terminal_text(_t(lang, "earlier_version", version=earlier.version)))

@@ -241,7 +241,7 @@ class ResponseFilter:
 
     round: int | None = None
     groups: tuple[str, ...] = ()
-    since: str | None = None  # ISO date or time, compared with the response's last update
+    since: str | None = None  # YYYY-MM-DD (UTC), compared with the response's last update
     until: str | None = None
     include_in_progress: bool = False
     include_simulated: bool = False
