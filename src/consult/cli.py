@@ -107,9 +107,6 @@ def main() -> None:
             sys.exit(2)
         report_error(usage_problem(exc))
         sys.exit(exc.exit_code)
-    except typer.Abort:  # typer's word for end of input (Ctrl-D) where a prompt wanted a line
-        sys.stderr.write("\nError: end of input; nothing more was read\n")
-        sys.exit(1)
     except ConsultError as exc:
         if debug:
             raise

@@ -118,14 +118,13 @@ def check_output(path: Path, force: bool, database: Path) -> None:
     import os
 
     from consult.errors import InputError
+    from consult.output_file import is_stream
 
     if path.is_dir():
         raise InputError(f"{path}: is a folder; name the file to write")
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             raise InputError(f"{path}: {parent} is a file, not a folder")
-    from consult.output_file import is_stream
-
     db = os.path.realpath(database)
     if os.path.realpath(path) in (db, f"{db}-wal", f"{db}-shm", f"{db}-journal"):
         raise InputError(f"{path}: is the database or one of its files; name another file")

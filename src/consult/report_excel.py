@@ -579,6 +579,7 @@ class _Report:
         self.store = store
         self.survey = survey
         self.flt = flt
+        self._simulated_n: int | None = None
         self.lang = lang
         self.t = LABELS.get(lang, LABELS["en"])
         self.progress = progress
@@ -653,16 +654,20 @@ class _Report:
 
     # ----------------------------------------------------------------------- Summary
 
+    def _simulated(self) -> int:
+        """How many simulated responses the filter counts, or leaves out (asked once)."""
+        if self._simulated_n is None:
+            flipped = replace(self.flt, include_simulated=not self.flt.include_simulated)
+            other = sum(self.store.response_counts(self.survey.id, flipped).values())
+            self._simulated_n = abs(other - self.results.n_respondents)
+        return self._simulated_n
+
     def _summary_note(self, ws: Any) -> WriteOnlyCell:
         """How to read the table; or, when only simulated responses exist, that and how to
         count them: an empty report should say why it is empty."""
-        if self.results.n_respondents == 0 and not self.flt.include_simulated:
-            counts = self.store.response_counts(
-                self.survey.id, replace(self.flt, include_simulated=True)
-            )
-            if sum(counts.values()):
-                text = self.label("summary.only_simulated", n=sum(counts.values()))
-                return _cell(ws, text, font=_WARNING_FONT)
+        if self.results.n_respondents == 0 and not self.flt.include_simulated and self._simulated():
+            text = self.label("summary.only_simulated", n=self._simulated())
+            return _cell(ws, text, font=_WARNING_FONT)
         return _cell(ws, self.label("summary.note"), font=_NOTE_FONT)
 
     def _subtitle(self) -> str:
@@ -1287,10 +1292,7 @@ class _Report:
         flt = self.flt
         ws = _new_sheet(wb, self.label("sheet.method"))
         _widths(ws, [38, 110])
-        other = self.store.response_counts(
-            s.id, replace(flt, include_simulated=not flt.include_simulated)
-        )
-        simulated_n = abs(sum(other.values()) - r.n_respondents)
+        simulated_n = self._simulated()
         abstentions = sum(p.stats.panel.n_abstained for p in r.proposals)
         filters = []
         if flt.groups:

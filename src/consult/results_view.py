@@ -160,7 +160,7 @@ def _main_table(results: Results, layout: Layout, proposal_width: int | None = N
         table.add_column(t["gap"], justify="right", no_wrap=True)
         for gid, label in results.groups.items():
             if roomy:  # the label wraps at its longest word (at most 14 cells), never a cell
-                widest = max(cell_len(_group_cell(p, gid)) for p in results.proposals)
+                widest = max((cell_len(_group_cell(p, gid)) for p in results.proposals), default=0)
                 width = max(widest, min(14, _longest_word(label)))
                 table.add_column(Text(label), justify="right", width=width)
             else:

@@ -429,12 +429,10 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def survey_by_hash(self, hash: str) -> tuple[str, str] | None:
-        """The stored definition with this content hash, as (JSON text, path), or None."""
-        row = self.conn.execute(
-            "SELECT definition, path FROM surveys WHERE hash = ?", (hash,)
-        ).fetchone()
-        return (row[0], row[1]) if row else None
+    def survey_by_hash(self, hash: str) -> str | None:
+        """The stored definition (JSON text) with this content hash, or None."""
+        row = self.conn.execute("SELECT definition FROM surveys WHERE hash = ?", (hash,)).fetchone()
+        return row[0] if row else None
 
     def survey_definition(self, survey_id: str) -> tuple[str, str] | None:
         """The latest stored definition of ``survey_id`` as (JSON text, path), or None."""

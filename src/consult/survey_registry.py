@@ -57,10 +57,9 @@ def survey_version(store: Store, survey: Survey, hash: str) -> Survey:
     """The version of ``survey`` with content hash ``hash``, as stored when a response began."""
     if hash == survey.hash:
         return survey
-    stored = store.survey_by_hash(hash)
-    if stored is None:
+    definition = store.survey_by_hash(hash)
+    if definition is None:
         raise ConsultError(f"{survey.id}: the version {hash[:12]} of this survey is not stored")
-    definition, _ = stored
     try:
         return survey_from_definition(
             json.loads(definition), f"{store.path}:{survey.id}@{hash[:12]}"
