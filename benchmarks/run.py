@@ -83,7 +83,7 @@ PEAK_RSS_WRAPPER = textwrap.dedent(
 
     atexit.register(record)
     sys.argv[0] = "consult"
-    from consult.cli import main
+    from consult.cli.app import main
 
     main()
     """
@@ -274,14 +274,14 @@ def case_startup(workdir: Path, repeat: int) -> Row:
 
 
 def case_one_answer(workdir: Path, repeat: int) -> Row:
-    from consult.store import NewParticipant, Store
+    from consult.store import NewParticipant, open_store
 
     n = 2000
     db = workdir / "one-answer.db"
-    store = Store.open(db)
+    store = open_store(db)
     store.save_survey("s", "0" * 64, "1", "t", {}, "")
     person = store.add_participants("s", [NewParticipant("science")])[0]
-    response = store.start_response(person.id, "0" * 64)
+    response = store.start_response(person.id, "0" * 64, 1)
 
     counter = iter(range(10**9))
 
@@ -339,7 +339,7 @@ def case_bulk(workdir: Path, db: Path, seconds: float, rows: int) -> Row:
     """Our simulate (generating and storing) against sqlite-utils inserting the same rows."""
     import sqlite_utils
 
-    from consult.store import Store
+    from consult.store import open_store
 
     with sqlite3.connect(db) as conn:
         participants = [
@@ -373,7 +373,7 @@ def case_bulk(workdir: Path, db: Path, seconds: float, rows: int) -> Row:
             for r in c
         ]
     target = workdir / "insert-all.db"
-    Store.open(target).close()  # the same schema, indexes and history triggers
+    open_store(target).close()  # the same schema, indexes and history triggers
     db2 = sqlite_utils.Database(target)
     start = time.perf_counter()
     with db2.conn:  # one transaction, as a careful user would
@@ -525,12 +525,12 @@ def case_raw(workdir: Path, db: Path, survey: Path, rows: int) -> tuple[Row, int
 WORKER = textwrap.dedent(
     """\
     import sys
-    from consult.store import NewParticipant, Store
+    from consult.store import NewParticipant, Store, open_store
     db, n = sys.argv[1], int(sys.argv[2])
     errors = 0
-    store = Store.open(db)
+    store = open_store(db)
     person = store.add_participants("s", [NewParticipant("science")])[0]
-    response = store.start_response(person.id, "0" * 64)
+    response = store.start_response(person.id, "0" * 64, 1)
     for i in range(n):
         try:
             store.save_answer(response, f"q{i}", i % 5 + 1, float(i % 5 + 1))
@@ -543,10 +543,10 @@ WORKER = textwrap.dedent(
 
 
 def case_many(workdir: Path, processes: int = 50, each: int = 200) -> Row:
-    from consult.store import Store
+    from consult.store import open_store
 
     db = workdir / "many.db"
-    store = Store.open(db)
+    store = open_store(db)
     store.save_survey("s", "0" * 64, "1", "t", {}, "")
     store.close()
     script = workdir / "worker.py"

@@ -30,14 +30,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-import consult.store as store_module
-from consult.aggregation import aggregate
-from consult.results_view import _gap, render_results
-from consult.simulation import simulate
-from consult.store import NewParticipant, ResponseFilter, Store
-from consult.survey_loader import load_survey, parse_survey
-from consult.survey_model import ABSTAIN, Survey
-from consult.survey_registry import register_survey
+import consult.store.sqlite as store_module
+from consult.reports.terminal import _gap, render_results
+from consult.results.aggregation import aggregate
+from consult.session.simulation import simulate
+from consult.store import NewParticipant, ResponseFilter, Store, open_store
+from consult.store.surveys import register_survey
+from consult.survey.loader import load_survey, parse_survey
+from consult.survey.model import ABSTAIN, Survey
 
 SURVEY_FILE = Path(__file__).parent / "surveys" / "aggregation-small.yaml"
 SURVEY = load_survey(SURVEY_FILE)
@@ -145,7 +145,7 @@ def add_people(store: Store, survey: Survey, people: list[Person]) -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "consult.db") as s:
+    with open_store(tmp_path / "consult.db") as s:
         yield s
 
 
@@ -432,7 +432,7 @@ def test_simulated_left_out_unless_asked(base: Store) -> None:
 
 
 def test_simulated_through_insert_simulated(base: Store) -> None:
-    from consult.simulation import simulate
+    from consult.session.simulation import simulate
 
     summary = simulate(base, SURVEY, 30, seed=1)
     assert summary.respondents == 30
@@ -597,7 +597,7 @@ def test_results_do_not_depend_on_storage_order(people: list[Person], seeds) -> 
     with tempfile.TemporaryDirectory() as tmp:
         outputs = []
         for n, seed in enumerate(seeds):
-            with Store.open(Path(tmp) / f"{n}.db") as s:
+            with open_store(Path(tmp) / f"{n}.db") as s:
                 insert_interleaved(s, people, random.Random(seed))
                 outputs.append([json.dumps(aggregate(s, SURVEY, f).to_dict()) for f in FILTERS])
         assert outputs[0] == outputs[1]
@@ -613,7 +613,7 @@ def test_aggregate_reads_one_snapshot(base: Store, monkeypatch: pytest.MonkeyPat
 
     def histograms_then_a_submission(*args: Any) -> Any:
         out = histograms(*args)
-        with Store.open(base.path) as other:
+        with open_store(base.path) as other:
             add_people(other, SURVEY, [Person("gov", {"alpha.support": 1, "beta.support": 1})])
         return out
 
@@ -685,7 +685,7 @@ def test_group_cells_never_wrap_however_many_answer(store: Store) -> None:
     register_survey(store, SURVEY)
     support = [("alpha.support", "5", 5.0), ("beta.support", "4", 4.0)]
     people = [(g, "en", support) for g in ("sci", "dip", "gov") for _ in range(1200)]
-    store.insert_simulated(SURVEY.id, SURVEY.hash, people)
+    store.insert_simulated(SURVEY.id, SURVEY.hash, 1, people)
     res = aggregate(store, SURVEY, ResponseFilter(include_simulated=True))
     text = render(res, 200)
     for p in res.proposals:

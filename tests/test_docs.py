@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.main import get_command
 
-from consult.cli import app
+from consult.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 

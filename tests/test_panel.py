@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from consult.errors import InputError
-from consult.panel import add_participant, import_panel, list_panel, read_panel_file, reopen
-from consult.store import CODE_ALPHABET, Store
-from consult.survey_loader import load_survey
-from consult.survey_registry import register_survey
+from consult.session.panel import add_participant, import_panel, list_panel, read_panel_file, reopen
+from consult.store import CODE_ALPHABET, Store, open_store
+from consult.store.surveys import register_survey
+from consult.survey.loader import load_survey
 
 SMALL = Path(__file__).parent / "surveys" / "session-small.yaml"
 CONSULT = str(Path(sys.executable).with_name("consult"))
@@ -26,7 +26,7 @@ def survey():
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with Store.open(tmp_path / "consult.db") as s:
+    with open_store(tmp_path / "consult.db") as s:
         yield s
 
 
@@ -212,7 +212,7 @@ def test_list_and_reopen(store: Store, survey) -> None:
     a = add_participant(store, survey, "science")
     b = add_participant(store, survey, "policy")
     register_survey(store, survey)
-    response = store.start_response(b.id, survey.hash, language="ko")
+    response = store.start_response(b.id, survey.hash, 1, language="ko")
     store.save_answer(response, "years", 4, 4.0)
     store.submit_response(response.id)
     entries = list_panel(store, survey)
@@ -252,7 +252,7 @@ def test_cli_shows_codes_once_and_list_hides_them(tmp_path: Path) -> None:
     done = run(db, "panel", "add", str(SMALL), "--group", "science", "--name", "[bold]Kim[/]")
     assert done.returncode == 0, done.stderr
     assert "[bold]Kim[/]" in done.stdout  # a name is shown literally, never as markup
-    with Store.open(db) as store:
+    with open_store(db) as store:
         code = store.participants("session-small")[0].code
     assert f"{code[:3]}-{code[3:]}" in done.stdout
     listed = run(db, "panel", "list", str(SMALL))

@@ -12,13 +12,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consult.aggregation import aggregate
 from consult.errors import InputError
-from consult.report_excel import LABELS, write_report
-from consult.simulation import simulate
-from consult.store import NewParticipant, ResponseFilter, Store
-from consult.survey_loader import load_survey
-from consult.survey_registry import register_survey
+from consult.i18n.report import LABELS
+from consult.reports.excel.workbook import write_report
+from consult.results.aggregation import aggregate
+from consult.session.simulation import simulate
+from consult.store import NewParticipant, ResponseFilter, open_store
+from consult.store.surveys import register_survey
+from consult.survey.loader import load_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "surveys" / "st-diplomacy-roundtable.yaml"
@@ -41,13 +42,13 @@ FLT = ResponseFilter(include_simulated=True)
 def fill_store(path: Path):
     """A database with 40 simulated responses and one real, hostile one."""
     survey = load_survey(SURVEY)
-    store = Store.open(path)
+    store = open_store(path)
     register_survey(store, survey)
     simulate(store, survey, 40, seed=1)
     [person] = store.add_participants(
         survey.id, [NewParticipant("science", name=SECRET_NAME, organisation="Secret Org")]
     )
-    response = store.start_response(person.id, survey.hash)
+    response = store.start_response(person.id, survey.hash, 1)
     store.save_answer(response, "ministry-led.support", 2, 2.0)
     for key, text in HOSTILE.items():
         store.save_answer(response, key, text, None)
@@ -318,7 +319,7 @@ def test_method_sheet_and_simulated_left_out(built, tmp_path):
 
 def test_a_report_of_only_simulated_responses_says_why_it_is_empty(tmp_path):
     """As a new user runs it: `consult simulate -n 40`, then `consult report` without flags."""
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         survey = load_survey(SURVEY)
         simulate(store, survey, 40, seed=1)
         for lang, words in [("en", "40 simulated responses are left out"), ("ko", "40건")]:
@@ -404,7 +405,7 @@ def test_cli_as_a_new_user(tmp_path):
 
 
 def test_no_comments_leaves_every_free_text_answer_out(built, tmp_path):
-    from consult.aggregation import iter_comments
+    from consult.results.aggregation import iter_comments
 
     store, survey = built["store"], built["survey"]
     results = built["results"]
@@ -447,7 +448,7 @@ def test_no_comments_also_hides_text_kept_from_an_earlier_version(tmp_path):
     """Free text stored under a key that is a choice or scale now is still free text."""
     store, survey = fill_store(tmp_path / "t.db")
     [person] = store.add_participants(survey.id, [NewParticipant("diplomacy")])
-    response = store.start_response(person.id, survey.hash)
+    response = store.start_response(person.id, survey.hash, 1)
     store.save_answer(response, "ministry-led.support", "an old free-text answer", None)
     store.save_answer(response, "legal-foundation.support", 4, 4.0)
     store.submit_response(response.id)

@@ -14,8 +14,8 @@ import subprocess
 import pytest
 from test_report import FLT, HOSTILE, fill_store
 
-from consult.aggregation import aggregate
-from consult.report_excel import write_report
+from consult.reports.excel.workbook import write_report
+from consult.results.aggregation import aggregate
 
 pytestmark = pytest.mark.libreoffice
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -103,7 +103,7 @@ def test_hostile_comments_shown_as_typed(calc):
 
 
 def test_raw_answers_survive(calc):
-    """The Raw answers sheet, written past openpyxl (consult.xlsx_stream), as Calc reads it."""
+    """The Raw answers sheet, written past openpyxl (xlsx_stream), as Calc reads it."""
     sheet, _, summary = calc
     rows = sheet("Raw answers")
     assert rows[0][:3] == ["Participant (pseudonym)", "Group", "Round"]

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from pty_support import as_at_a_terminal
 
-from consult.aggregation import aggregate
 from consult.errors import InputError
-from consult.output_file import replacing
-from consult.simulation import allocate
-from consult.store import NewParticipant, ResponseFilter, Store
-from consult.survey_loader import load_survey
-from consult.survey_registry import register_survey
+from consult.reports.output_file import replacing
+from consult.results.aggregation import aggregate
+from consult.session.simulation import allocate
+from consult.store import NewParticipant, ResponseFilter, open_store
+from consult.store.surveys import register_survey
+from consult.survey.loader import load_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSULT = str(Path(sys.executable).parent / "consult")
@@ -80,13 +80,13 @@ def new_user_dir(path: Path) -> Path:
 def add_real_people(db: Path) -> None:
     """Two real participants with names, one of whom writes formula-like comments."""
     survey = load_survey(ROOT / SURVEY)
-    with Store.open(db) as store:
+    with open_store(db) as store:
         register_survey(store, survey)
         people = store.add_participants(
             SURVEY_ID, [NewParticipant("science", n, o) for n, o in NAMES]
         )
         for person, comments in zip(people, (HOSTILE, ["plain words", *ESCAPES]), strict=True):
-            response = store.start_response(person.id, survey.hash)
+            response = store.start_response(person.id, survey.hash, 1)
             store.save_answer(response, "ministry-led.support", 5, 5.0)
             for proposal, text in zip(survey.proposals, comments, strict=False):
                 store.save_answer(response, f"{proposal.id}.comment", text, None)
@@ -203,7 +203,7 @@ def test_results_including_simulated(demo: Path) -> None:
     survey = load_survey(ROOT / SURVEY)
     for p in survey.proposals:
         assert p.title.get("en")[:20] in out
-    with Store.open(demo / "results" / "consult.db") as store:
+    with open_store(demo / "results" / "consult.db") as store:
         res = aggregate(store, survey, ResponseFilter(include_simulated=True))
     rows = [line for line in out.splitlines() if re.match(r"^│\s*\d+\s*│", line)]
     assert len(rows) == len(survey.proposals)
@@ -229,7 +229,7 @@ def test_results_json_equals_the_library(demo: Path) -> None:
     run = demo_run(demo, "results", SURVEY, "--json", "--include-simulated")
     assert run.returncode == 0, run.stderr
     survey = load_survey(ROOT / SURVEY)
-    with Store.open(demo / "results" / "consult.db") as store:
+    with open_store(demo / "results" / "consult.db") as store:
         expected = aggregate(store, survey, ResponseFilter(include_simulated=True)).to_dict()
     assert json.loads(run.stdout) == json.loads(json.dumps(expected))
     # Piped, the JSON is compact: one line (Python's C encoder; indenting is for terminals).
@@ -292,7 +292,7 @@ def test_results_in_a_narrow_terminal(demo: Path, width: int) -> None:
     assert ("█" in run.stdout) == (width >= 80)  # bars wherever they fit
     assert ("Support by group" in run.stdout) == (width <= 80)
     survey = load_survey(ROOT / SURVEY)
-    with Store.open(demo / "results" / "consult.db") as store:
+    with open_store(demo / "results" / "consult.db") as store:
         res = aggregate(store, survey, ResponseFilter(include_simulated=True))
 
     def pct(share: float | None) -> str:
@@ -367,7 +367,7 @@ def test_export_summary_all_formats(demo: Path) -> None:
     assert [r["proposal"] for r in records] == [r["proposal"] for r in rows]
     assert records[0]["n_valid"] == int(rows[0]["n_valid"])
     data = json.loads(as_json.stdout)
-    with Store.open(demo / "results" / "consult.db") as store:
+    with open_store(demo / "results" / "consult.db") as store:
         expected = aggregate(store, survey, ResponseFilter(), "ko").to_dict()
     assert data == json.loads(json.dumps(expected))
 
@@ -621,7 +621,7 @@ def test_bad_input_is_one_line_and_exit_2(bad_input_runs, case: int) -> None:
 @pytest.mark.pty
 def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
-    from consult.simulation import simulate
+    from consult.session.simulation import simulate
 
     cwd = new_user_dir(tmp_path / "watch")
     assert consult(cwd, "simulate", SURVEY, "-n", "10", "--seed", "1").returncode == 0
@@ -641,7 +641,7 @@ def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     try:
         child.expect("10 responses")
         child.expect("Led by specialised")
-        with Store.open(cwd / "results" / "consult.db") as store:
+        with open_store(cwd / "results" / "consult.db") as store:
             simulate(store, load_survey(cwd / SURVEY), 5, seed=2)
         child.expect("15 responses")
         child.sendintr()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from consult.session_runner import CLEAR_SCREEN, NOT_A_TTY
-from consult.store import NewParticipant, Store
-from consult.survey_registry import resolve_survey
+from consult.session.terminal import CLEAR_SCREEN, NOT_A_TTY
+from consult.store import NewParticipant, open_store
+from consult.store.surveys import resolve_survey
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -614,7 +614,7 @@ def test_twenty_terminals_answering_at_once_lose_nothing(tmp_path: Path) -> None
     """20 real `consult run` processes, each in its own pty, 100 answers each, all at once."""
     db = tmp_path / "consult.db"
     many = _many_questions_survey(tmp_path / "session-many.yaml", 100)
-    with Store.open(db) as store:
+    with open_store(db) as store:
         survey = resolve_survey(store, str(many))
         people = store.add_participants(survey.id, [NewParticipant("science")] * 20)
     codes = [p.code for p in people]

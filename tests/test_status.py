@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from consult.participation import participation_status, summarise
-from consult.store import NewParticipant, Store
-from consult.survey_loader import load_survey
-from consult.survey_registry import register_survey
+from consult.results.participation import participation_status, summarise
+from consult.store import NewParticipant, open_store
+from consult.store.surveys import register_survey
+from consult.survey.loader import load_survey
 
 SMALL = Path(__file__).parent / "surveys" / "session-small.yaml"
 CONSULT = str(Path(sys.executable).with_name("consult"))
@@ -69,12 +69,12 @@ def test_summarise_includes_simulated_on_request_and_handles_nobody() -> None:
 def test_cli_json_equals_the_library_result(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
     survey = load_survey(SMALL)
-    with Store.open(db) as store:
+    with open_store(db) as store:
         register_survey(store, survey)
         a, b = store.add_participants(
             survey.id, [NewParticipant("science", name="Ann"), NewParticipant("policy")]
         )
-        response = store.start_response(a.id, survey.hash)
+        response = store.start_response(a.id, survey.hash, 1)
         store.save_answer(response, "years", 3, 3.0)
         expected = participation_status(store, survey)
     done = subprocess.run(

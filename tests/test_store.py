@@ -8,21 +8,15 @@ from pathlib import Path
 import pytest
 
 from consult.errors import StoreError
-from consult.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    NewParticipant,
-    Response,
-    Store,
-)
+from consult.store import NewParticipant, Response, Store, open_store
+from consult.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 HASH = "a" * 64
 
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with Store.open(tmp_path / "consult.db") as s:
+    with open_store(tmp_path / "consult.db") as s:
         yield s
 
 
@@ -34,7 +28,7 @@ def raw(path: Path) -> sqlite3.Connection:
 def a_response(store: Store, group: str = "science") -> Response:
     store.save_survey("s", HASH, "1", "A survey", {"id": "s"})
     (person,) = store.add_participants("s", [NewParticipant(group, name="Kim")])
-    return store.start_response(person.id, HASH)
+    return store.start_response(person.id, HASH, 1)
 
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
@@ -47,7 +41,7 @@ def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
 
 def test_a_new_database_has_our_schema_version_and_application_id(tmp_path: Path) -> None:
     path = tmp_path / "consult.db"
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION
     conn = raw(path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -72,10 +66,10 @@ def test_the_database_runs_in_wal_mode_with_foreign_keys(store: Store) -> None:
 
 def test_reopening_keeps_the_data_and_does_not_migrate_again(tmp_path: Path) -> None:
     path = tmp_path / "consult.db"
-    with Store.open(path) as s:
+    with open_store(path) as s:
         response = a_response(s)
         s.save_answer(response, "p.support", 4, 4.0)
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert s.answers(response.id) == {"p.support": 4}
 
@@ -105,7 +99,7 @@ def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> 
         "VALUES (1, 'p.support', 'science', '4', 4, 'then')"
     )
     conn.close()
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION == 2
         response = s.response_by_id(1)
         assert response.skipped_to is None and response.group_id == "science"
@@ -124,7 +118,7 @@ def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> 
 
 def test_a_fresh_path_in_a_missing_directory_is_created(tmp_path: Path) -> None:
     path = tmp_path / "results" / "2026" / "consult.db"
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION
     assert path.is_file()
 
@@ -132,26 +126,26 @@ def test_a_fresh_path_in_a_missing_directory_is_created(tmp_path: Path) -> None:
 def test_an_empty_file_becomes_a_database(tmp_path: Path) -> None:
     path = tmp_path / "consult.db"
     path.touch()
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION
 
 
 def test_create_false_refuses_a_missing_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
-        Store.open(tmp_path / "nope.db", create=False)
+        open_store(tmp_path / "nope.db", create=False)
     assert not (tmp_path / "nope.db").exists()
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
-        Store.open(tmp_path)
+        open_store(tmp_path)
     assert str(info.value) == f"{tmp_path}: is a directory, not a database file"
 
 
 def test_a_path_under_a_file_is_refused_with_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "results").write_text("not a directory")
     with pytest.raises(StoreError, match="cannot create the folder"):
-        Store.open(tmp_path / "results" / "consult.db")
+        open_store(tmp_path / "results" / "consult.db")
 
 
 # --- constraints ------------------------------------------------------------------------------
@@ -220,7 +214,7 @@ def test_access_codes_and_pseudonyms_are_unique(store: Store) -> None:
 
 def test_one_response_per_participant_and_round(store: Store) -> None:
     response = a_response(store)
-    again = store.start_response(response.participant_id, HASH)
+    again = store.start_response(response.participant_id, HASH, 1)
     assert again.id == response.id
     second_round = store.start_response(response.participant_id, HASH, round=2)
     assert second_round.id != response.id and second_round.round == 2
@@ -288,7 +282,7 @@ def test_a_cleared_answer_leaves_an_empty_history_row(store: Store) -> None:
 
 def test_answers_survive_a_new_connection(tmp_path: Path) -> None:
     path = tmp_path / "consult.db"
-    s = Store.open(path)
+    s = open_store(path)
     response = a_response(s)
     s.save_answer(response, "p.support", 5, 5.0)
     # Not closed: another connection (another terminal) sees the committed answer at once.
@@ -306,7 +300,7 @@ def test_a_text_file_is_refused_untouched(tmp_path: Path) -> None:
     path.write_text("These are my notes, not a database.\n" * 200, encoding="utf-8")
     before = snapshot(path)
     with pytest.raises(StoreError) as info:
-        Store.open(path)
+        open_store(path)
     assert str(info.value).startswith(f"{path}: not a consult database")
     assert snapshot(path) == before
 
@@ -319,7 +313,7 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
     conn.close()
     before = snapshot(path)
     with pytest.raises(StoreError) as info:
-        Store.open(path)
+        open_store(path)
     assert str(info.value) == (
         f"{path}: not a consult database (it holds other data); nothing was changed"
     )
@@ -333,13 +327,13 @@ def test_a_foreign_database_with_an_application_id_is_refused_untouched(tmp_path
     conn.close()
     before = snapshot(path)
     with pytest.raises(StoreError, match="not a consult database"):
-        Store.open(path)
+        open_store(path)
     assert snapshot(path) == before
 
 
 def test_a_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "consult.db"
-    with Store.open(path) as s:
+    with open_store(path) as s:
         a_response(s)
     conn = raw(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -347,7 +341,7 @@ def test_a_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     conn.close()
     before = snapshot(path)
     with pytest.raises(StoreError) as info:
-        Store.open(path)
+        open_store(path)
     assert str(info.value) == (
         f"{path}: written by a newer consult (schema {SCHEMA_VERSION + 1}; this one knows up "
         f"to {SCHEMA_VERSION}); upgrade consult to open it"
@@ -363,5 +357,5 @@ def test_a_foreign_database_in_wal_mode_is_refused_untouched(tmp_path: Path) -> 
     conn.close()
     before = snapshot(path)
     with pytest.raises(StoreError, match="not a consult database"):
-        Store.open(path)
+        open_store(path)
     assert snapshot(path) == before

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consult.store import NewParticipant, ResponseFilter, Store
+from consult.store import NewParticipant, ResponseFilter, Store, open_store
+from consult.store.sqlite import SqliteStore
 
 SURVEYS = {"s": "a" * 64, "t": "b" * 64}
 GROUPS = ("science", "diplomacy")
@@ -50,7 +51,7 @@ filters = st.builds(
 
 
 def build(path: Path, people: list[dict]) -> Store:
-    store = Store.open(path)
+    store = open_store(path)
     for sid, digest in SURVEYS.items():
         store.save_survey(sid, digest, "1", sid, {"id": sid})
     for p in people:
@@ -167,7 +168,7 @@ def test_a_cursor_left_open_does_not_break_a_later_snapshot(tmp_path: Path) -> N
         with store.snapshot():
             texts = store.text_answers("s", "p1.comment", ResponseFilter())
             assert next(texts) == ("science", "text 1")  # left open: its table stays
-        other = Store(store.conn, store.path)  # a second Store on the same connection
+        other = SqliteStore(store.conn, store.path)  # a second Store on the same connection
         with other.snapshot():
             assert other.histograms("s", ResponseFilter(), ["p1.support"]) == [
                 ("p1.support", "science", "2", 1)

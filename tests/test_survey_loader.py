@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from consult.errors import SurveyError
-from consult.store import Store
-from consult.survey_loader import load_survey, parse_survey
-from consult.survey_model import Survey, Text
-from consult.survey_registry import register_survey, resolve_survey
+from consult.store import open_store
+from consult.store.surveys import register_survey, resolve_survey
+from consult.survey.loader import load_survey, parse_survey
+from consult.survey.model import Survey, Text
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSULT = str(Path(sys.executable).parent / "consult")
@@ -375,7 +375,7 @@ def test_every_yaml_block_in_the_docs_is_yaml() -> None:
 
 def test_a_stored_survey_loads_again_by_its_id(tmp_path: Path) -> None:
     survey = load_example()
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         assert register_survey(store, survey) is True
         assert register_survey(store, survey) is False
         again = resolve_survey(store, survey.id)
@@ -386,7 +386,7 @@ def test_a_stored_survey_loads_again_by_its_id(tmp_path: Path) -> None:
 def test_a_stored_survey_with_a_small_number_loads_again(tmp_path: Path) -> None:
     source = (ROOT / EXAMPLE).read_text(encoding="utf-8")
     survey = parse_survey(source.replace("contested_gap: 30%", "contested_gap: 0.00001"), "s.yaml")
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         register_survey(store, survey)
         assert resolve_survey(store, survey.id).hash == survey.hash
 
@@ -450,7 +450,7 @@ def test_a_question_called_group_keeps_its_name(tmp_path: Path) -> None:
     assert why is not None and not why.on_group
     assert (why.question, why.op, why.value) == ("group", "==", "wg1")
     assert why.applies({"group": "wg1"}, "all") and not why.applies({"group": "wg2"}, "all")
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         register_survey(store, survey)
         again = resolve_survey(store, survey.id)
     assert again == dataclasses.replace(survey, path=again.path)

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consult.errors import SurveyError
-from consult.survey_loader import parse_survey
-from consult.survey_model import Survey
+from consult.survey.loader import parse_survey
+from consult.survey.model import Survey
 
 # The C emitter when PyYAML has it: the same YAML, four times faster to write.
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

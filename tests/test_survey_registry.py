@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from consult.errors import SurveyError
-from consult.store import Store
-from consult.survey_loader import load_survey
-from consult.survey_registry import resolve_survey
+from consult.store import open_store
+from consult.store.surveys import resolve_survey
+from consult.survey.loader import load_survey
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "st-diplomacy-roundtable.yaml"
 
@@ -19,7 +19,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "st-diplomacy-roundt
 def test_unchanged_file_comes_from_the_store_and_equals_the_file(tmp_path: Path) -> None:
     survey_file = tmp_path / "s.yaml"
     shutil.copy(EXAMPLE, survey_file)
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         first = resolve_survey(store, str(survey_file))
         assert store.survey_by_source(hashlib.sha256(survey_file.read_bytes()).hexdigest())
         again = resolve_survey(store, str(survey_file))
@@ -30,7 +30,7 @@ def test_unchanged_file_comes_from_the_store_and_equals_the_file(tmp_path: Path)
 def test_an_edited_file_is_read_and_validated_again(tmp_path: Path) -> None:
     survey_file = tmp_path / "s.yaml"
     shutil.copy(EXAMPLE, survey_file)
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         resolve_survey(store, str(survey_file))
         text = survey_file.read_text(encoding="utf-8")
         survey_file.write_text(text.replace("scale: support5", "scale: support7", 1), "utf-8")
@@ -43,7 +43,7 @@ def test_an_edited_file_is_read_and_validated_again(tmp_path: Path) -> None:
 def test_a_comment_edit_keeps_the_definition_hash(tmp_path: Path) -> None:
     survey_file = tmp_path / "s.yaml"
     shutil.copy(EXAMPLE, survey_file)
-    with Store.open(tmp_path / "c.db") as store:
+    with open_store(tmp_path / "c.db") as store:
         first = resolve_survey(store, str(survey_file))
         survey_file.write_text("# edited\n" + survey_file.read_text("utf-8"), "utf-8")
         edited = resolve_survey(store, str(survey_file))

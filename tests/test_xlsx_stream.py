@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from consult.xlsx_stream import MAX_CELL_TEXT, StreamedRows, cell_text, splice
+from consult.reports.excel.xlsx_stream import MAX_CELL_TEXT, StreamedRows, cell_text, splice
 
 TRICKY = [
     "plain",

@@ -41,13 +41,6 @@ def json_text(text: str) -> str:
     return _JSON_RAW_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def terminal_text(text: str):  # -> rich.text.Text; rich is imported lazily
-    """A rich ``Text`` that shows ``text`` literally: no markup, no escape sequences."""
-    from rich.text import Text
-
-    return Text(strip_control(text))
-
-
 def neutralise_formula(text: str) -> str:
     """Text that a spreadsheet will not run: a leading formula character gets a quote in front."""
     if text.startswith(FORMULA_PREFIXES):

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from consult import __version__, cli_panel, cli_report, cli_results, cli_run, cli_survey
+from consult import __version__
+from consult.cli import panel, report, results, run, survey
+from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
-
-if TYPE_CHECKING:
-    from consult.store import Store
-
-DEFAULT_DB = Path("results") / "consult.db"
 
 app = typer.Typer(
     name="consult",
@@ -30,30 +26,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # never print locals: they would show participants' answers
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(cli_survey.app, name="survey")
-app.add_typer(cli_panel.app, name="panel")
-app.command("run")(cli_run.run)
-app.command("status")(cli_run.status)
-app.command("results")(cli_results.results)
-app.command("export")(cli_results.export)
-app.command("simulate")(cli_results.simulate)
-app.command("report")(cli_report.report)
-
-
-@dataclass
-class State:
-    db: Path = DEFAULT_DB
-    debug: bool = False
-
-
-state = State()
-
-
-def open_store() -> Store:
-    """Open the database named by ``--db`` (created on first use)."""
-    from consult.store import Store
-
-    return Store.open(state.db)
+app.add_typer(survey.app, name="survey")
+app.add_typer(panel.app, name="panel")
+app.command("run")(run.run)
+app.command("status")(run.status)
+app.command("results")(results.results)
+app.command("export")(results.export)
+app.command("simulate")(results.simulate)
+app.command("report")(report.report)
 
 
 def _version(value: bool) -> None:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from consult import stats
+from consult.i18n import Labels
+from consult.i18n.rules import LABELS as RULE_WORDS
 from consult.store import ResponseFilter, Store
-from consult.survey_model import ABSTAIN, Question, Survey
+from consult.survey.model import ABSTAIN, Question, Survey
 
 QUANTILE_METHOD = (
     "Hyndman-Fan type 7 (linear interpolation between order statistics), the definition of "
@@ -118,43 +120,9 @@ class Results:
         }
 
 
-_RULE_WORDS = {
-    "en": {
-        "for": "for",
-        "against": "against",
-        "and": " and ",
-        "panel": "must hold in the panel as a whole",
-        "every_group": "must hold in every stakeholder group",
-        "contested": "contested at a {gap} support gap",
-        "support": "support",
-        "opposition": "opposition",
-        "neutral": "neutral",
-        "percent_agreement": "percent agreement",
-        "median": "median",
-        "iqr": "IQR",
-        "mean": "mean",
-    },
-    "ko": {
-        "for": "찬성 합의",
-        "against": "반대 합의",
-        "and": " 그리고 ",
-        "panel": "패널 전체에서 충족",
-        "every_group": "모든 이해관계자 집단에서 충족",
-        "contested": "집단 간 지지도 차이 {gap} 이상이면 쟁점",
-        "support": "지지",
-        "opposition": "반대",
-        "neutral": "중립",
-        "percent_agreement": "동의율",
-        "median": "중앙값",
-        "iqr": "사분위범위",
-        "mean": "평균",
-    },
-}
-
-
 def describe_rule(rule: stats.ConsensusRule, lang: str = "en") -> str:
     """The consensus rule in one line of words (English or Korean), as the survey states it."""
-    words = _RULE_WORDS.get(lang, _RULE_WORDS["en"])
+    words = Labels(RULE_WORDS, lang)
 
     def criterion(c: stats.Criterion) -> str:
         share = c.measure in ("support", "opposition", "neutral", "percent_agreement")

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from consult.aggregation import Results
 from consult.errors import ConsultError, InputError
-from consult.output_file import is_stream, replacing
+from consult.reports.output_file import is_stream, replacing
+from consult.results.aggregation import Results
 from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
-from consult.survey_model import Survey
+from consult.survey.model import Survey
 
 WHATS = ("answers", "summary")
 FORMATS = ("csv", "json", "jsonl")
@@ -180,7 +180,7 @@ def write_export(
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
     if what == "summary" and fmt == "json":
-        from consult.aggregation import aggregate
+        from consult.results.aggregation import aggregate
 
         data = (results or aggregate(store, survey, flt)).to_dict()
         out.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
@@ -189,7 +189,7 @@ def write_export(
         records: Iterator[dict[str, Any]] = answer_records(store, survey, flt)
         columns = ANSWER_COLUMNS
     else:
-        from consult.aggregation import aggregate
+        from consult.results.aggregation import aggregate
 
         records = summary_records(results or aggregate(store, survey, flt))
         columns = SUMMARY_COLUMNS

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from consult.cli_options import (
+from consult.cli.options import (
     ForceOpt,
     GroupOpt,
     IncludeSimulatedOpt,
@@ -55,10 +55,10 @@ def results(
     ] = None,
 ) -> None:
     """Support for each proposal, overall and by stakeholder group, sorted by support."""
-    from consult.aggregation import aggregate
-    from consult.cli import open_store
-    from consult.survey_model import survey_language
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.results.aggregation import aggregate
+    from consult.store.surveys import resolve_survey
+    from consult.survey.model import survey_language
 
     _check_combination(as_json, comments, watch, interval)
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
@@ -71,7 +71,7 @@ def results(
             return
         from rich.console import Console
 
-        from consult.results_view import render_results
+        from consult.reports.terminal import render_results
 
         console = Console()
         if not watch:
@@ -79,7 +79,7 @@ def results(
             console.print(render_results(res, console.width))
             hint_simulated(store, s, res.filter)
             return
-        from consult.results_view import watch_results
+        from consult.reports.terminal import watch_results
 
         watch_results(console, lambda: aggregate(store, s, flt, language), interval or 2.0)
 
@@ -126,12 +126,12 @@ def export(
     force: ForceOpt = False,
 ) -> None:
     """Export raw answers or the summary as CSV, JSON or JSON lines (to stdout or -o FILE)."""
-    from consult.aggregation import aggregate
-    from consult.cli import open_store, state
+    from consult.cli.context import open_store, state
     from consult.errors import InputError
-    from consult.exports import FORMATS, WHATS, export_to_file, write_export
-    from consult.survey_model import survey_language
-    from consult.survey_registry import resolve_survey
+    from consult.reports.exports import FORMATS, WHATS, export_to_file, write_export
+    from consult.results.aggregation import aggregate
+    from consult.store.surveys import resolve_survey
+    from consult.survey.model import survey_language
 
     if what not in WHATS:
         raise InputError(f"--what {what}: one of {', '.join(WHATS)}")
@@ -170,10 +170,10 @@ def simulate(
     ] = None,
 ) -> None:
     """Add plausible synthetic responses, marked simulated, for demos and rehearsals."""
-    from consult.cli import open_store
-    from consult.simulation import parse_group_mix
-    from consult.simulation import simulate as run_simulation
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.simulation import parse_group_mix
+    from consult.session.simulation import simulate as run_simulation
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         s = resolve_survey(store, survey)

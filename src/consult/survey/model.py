@@ -1,6 +1,6 @@
 """Immutable objects that a loaded survey definition is made of.
 
-Build them with :func:`consult.survey_loader.load_survey`; nothing here reads files.
+Build them with :func:`consult.survey.loader.load_survey`; nothing here reads files.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load and validate a survey definition (YAML) into :class:`consult.survey_model.Survey`.
+"""Load and validate a survey definition (YAML) into :class:`consult.survey.model.Survey`.
 
 Validation collects every problem, each with file, line and key path, and raises one
 :class:`consult.errors.SurveyError` carrying all of them.
@@ -19,7 +19,7 @@ import yaml
 
 from consult.errors import Problem, SurveyError
 from consult.stats import ConsensusRule, Criterion
-from consult.survey_model import (
+from consult.survey.model import (
     CONDITION_OPERATORS,
     ENROLMENT_MODES,
     GROUP_SUBJECT,

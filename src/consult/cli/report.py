@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from consult.cli_options import (
+from consult.cli.options import (
     ForceOpt,
     IncludeSimulatedOpt,
     LangOpt,
@@ -46,11 +46,11 @@ def report(
     """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx)."""
     from datetime import date
 
-    from consult.cli import open_store, state
-    from consult.cli_options import check_output, hint_simulated, response_filter
+    from consult.cli.context import open_store, state
+    from consult.cli.options import check_output, hint_simulated, response_filter
     from consult.errors import InputError
-    from consult.survey_model import survey_language
-    from consult.survey_registry import resolve_survey
+    from consult.store.surveys import resolve_survey
+    from consult.survey.model import survey_language
 
     if identify and not raw:
         raise InputError("--identify needs --raw: names only ever appear in the Raw answers sheet")
@@ -62,7 +62,7 @@ def report(
         if path.suffix.lower() != ".xlsx":
             raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")
         check_output(path, force, state.db)
-        from consult.report_excel import write_report
+        from consult.reports.excel.workbook import write_report
 
         with _progress() as progress:
             summary = write_report(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from consult.cli_options import IncludeSimulatedOpt, JsonOpt, SurveyArg, echo_json
+from consult.cli.options import IncludeSimulatedOpt, JsonOpt, SurveyArg, echo_json
 
 
 def run(
@@ -33,9 +33,9 @@ def run(
     ] = None,
 ) -> None:
     """Answer a survey in this terminal; every answer is saved at once (rerun to resume)."""
-    from consult.cli import open_store
-    from consult.session_runner import Outcome, check_terminal, run_session
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.terminal import Outcome, check_terminal, run_session
+    from consult.store.surveys import resolve_survey
 
     check_terminal()  # before touching the database: a pipe gets one clear line
     with open_store() as store:
@@ -52,9 +52,9 @@ def status(
     include_simulated: IncludeSimulatedOpt = False,
 ) -> None:
     """Invited, started and submitted by group; who has not finished (pseudonyms only)."""
-    from consult.cli import open_store
-    from consult.participation import participation_status
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.results.participation import participation_status
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         figures = participation_status(

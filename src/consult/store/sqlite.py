@@ -15,178 +15,29 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from consult.errors import StoreError
+from consult.store.interface import Store
+from consult.store.records import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    PSEUDONYM_LENGTH,
+    NewParticipant,
+    Participant,
+    Response,
+    ResponseFilter,
+    normalise_code,
+    now,
+)
+from consult.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-#: PRAGMA application_id of a consult database ("Cnst").
-APPLICATION_ID = 0x436E7374
 #: PRAGMA busy_timeout in milliseconds: how long a writer waits for another's lock.
 BUSY_TIMEOUT_MS = 30_000
-#: Access codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 6
-PSEUDONYM_LENGTH = 6
 
 _TEMP_TABLES = itertools.count(1)
-
-STATUS_IN_PROGRESS = "in_progress"
-STATUS_SUBMITTED = "submitted"
-
-# The history is written by triggers, so no code path can change an answer without a trace.
-# Shared by the migrations that create the answers table (a rebuilt table needs them again).
-_ANSWER_TRIGGERS = (
-    """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
-        INSERT INTO answer_history (response_id, question, value, changed_at)
-        VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
-    END""",
-    """CREATE TRIGGER answers_update_history AFTER UPDATE OF value ON answers
-    WHEN NEW.value IS NOT OLD.value BEGIN
-        INSERT INTO answer_history (response_id, question, value, changed_at)
-        VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at);
-    END""",
-    # A response's last activity follows its answers, in the same statement.
-    """CREATE TRIGGER answers_insert_touch AFTER INSERT ON answers
-    WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
-        UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
-    END""",
-    """CREATE TRIGGER answers_update_touch AFTER UPDATE OF value ON answers
-    WHEN NEW.answered_at > (SELECT updated_at FROM responses WHERE id = NEW.response_id) BEGIN
-        UPDATE responses SET updated_at = NEW.answered_at WHERE id = NEW.response_id;
-    END""",
-    """CREATE TRIGGER answers_delete_history AFTER DELETE ON answers BEGIN
-        INSERT INTO answer_history (response_id, question, value, changed_at)
-        VALUES (OLD.response_id, OLD.question, NULL,
-                strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-    END""",
-)
-
-# Each migration takes a database from version i to i + 1. Never edit a released one: add one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE surveys (
-            hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
-            survey_id TEXT NOT NULL CHECK (survey_id <> ''),
-            version TEXT NOT NULL,
-            title TEXT NOT NULL,
-            definition TEXT NOT NULL CHECK (json_valid(definition)),
-            path TEXT,
-            source_sha256 TEXT,
-            loaded_at TEXT NOT NULL
-        ) STRICT""",
-        "CREATE INDEX surveys_by_id ON surveys (survey_id, loaded_at)",
-        "CREATE INDEX surveys_by_source ON surveys (source_sha256)",
-        """CREATE TABLE participants (
-            id INTEGER PRIMARY KEY,
-            survey_id TEXT NOT NULL,
-            pseudonym TEXT NOT NULL UNIQUE,
-            code TEXT NOT NULL UNIQUE CHECK (length(code) >= 4),
-            group_id TEXT NOT NULL CHECK (group_id <> ''),
-            name TEXT,
-            organisation TEXT,
-            language TEXT,
-            simulated INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0, 1)),
-            created_at TEXT NOT NULL
-        ) STRICT""",
-        "CREATE INDEX participants_by_survey ON participants (survey_id, group_id)",
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            survey_id TEXT NOT NULL,
-            mode TEXT NOT NULL CHECK (mode IN ('single', 'kiosk', 'simulate')),
-            facilitator TEXT,
-            host TEXT,
-            terminal TEXT,
-            started_at TEXT NOT NULL,
-            ended_at TEXT
-        ) STRICT""",
-        """CREATE TABLE responses (
-            id INTEGER PRIMARY KEY,
-            participant_id INTEGER NOT NULL REFERENCES participants (id),
-            survey_hash TEXT NOT NULL REFERENCES surveys (hash),
-            round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
-            status TEXT NOT NULL CHECK (status IN ('in_progress', 'submitted')),
-            session_id INTEGER REFERENCES sessions (id),
-            language TEXT,
-            started_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            submitted_at TEXT,
-            UNIQUE (participant_id, round),
-            CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
-        ) STRICT""",
-        """CREATE TABLE answers (
-            id INTEGER PRIMARY KEY,
-            response_id INTEGER NOT NULL REFERENCES responses (id),
-            question TEXT NOT NULL CHECK (question <> ''),
-            group_id TEXT NOT NULL,
-            value TEXT NOT NULL CHECK (json_valid(value)),
-            numeric REAL,
-            answered_at TEXT NOT NULL,
-            UNIQUE (response_id, question)
-        ) STRICT""",
-        # Histograms group by (question, group, value) and filter on the response:
-        # this index answers them without touching the table.
-        "CREATE INDEX answers_histogram ON answers (question, group_id, value, response_id)",
-        """CREATE TABLE answer_history (
-            id INTEGER PRIMARY KEY,
-            response_id INTEGER NOT NULL REFERENCES responses (id),
-            question TEXT NOT NULL,
-            value TEXT CHECK (value IS NULL OR json_valid(value)),
-            changed_at TEXT NOT NULL
-        ) STRICT""",
-        # No index on the history: it is written with every answer and read only for audits,
-        # and an index there cost 45 µs a committed answer (145 vs 190 µs).
-        *_ANSWER_TRIGGERS,
-        """CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history BEGIN
-            SELECT RAISE(ABORT, 'answer_history is append-only');
-        END""",
-        """CREATE TRIGGER answer_history_no_delete BEFORE DELETE ON answer_history BEGIN
-            SELECT RAISE(ABORT, 'answer_history is append-only');
-        END""",
-    ),
-    (
-        # The furthest question a participant passed without answering (an optional one they
-        # skipped), so that resuming does not ask it again; answers mark their own place.
-        "ALTER TABLE responses ADD COLUMN skipped_to TEXT",
-        # Answers keyed by (response, question) in the table itself: one B-tree fewer to write
-        # for every committed answer than a rowid table with a UNIQUE index (1.5x -> 1.3x a bare
-        # sqlite3 insert, benchmarks/). The rows are copied; the history stays as it is.
-        """CREATE TABLE answers_by_key (
-            response_id INTEGER NOT NULL REFERENCES responses (id),
-            question TEXT NOT NULL CHECK (question <> ''),
-            group_id TEXT NOT NULL,
-            value TEXT NOT NULL CHECK (json_valid(value)),
-            numeric REAL,
-            answered_at TEXT NOT NULL,
-            PRIMARY KEY (response_id, question)
-        ) STRICT, WITHOUT ROWID""",
-        "INSERT INTO answers_by_key SELECT response_id, question, group_id, value, numeric, "
-        "answered_at FROM answers ORDER BY response_id, question",
-        "DROP TABLE answers",
-        "ALTER TABLE answers_by_key RENAME TO answers",
-        "CREATE INDEX answers_histogram ON answers (question, group_id, value, response_id)",
-        *_ANSWER_TRIGGERS,
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def now() -> str:
-    """The current time as ISO 8601 UTC with milliseconds, the form every timestamp is stored in."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def normalise_code(code: str) -> str:
-    """An access code as typed (any case, spaces or dashes) in its stored form."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    """An access code as shown to people: ``ACD-479``."""
-    half = len(code) // 2
-    return f"{code[:half]}-{code[half:]}"
 
 
 def _random_code(length: int) -> str:
@@ -202,61 +53,8 @@ def _fresh(taken: set[str], length: int, prefix: str) -> str:
             return code
 
 
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    survey_id: str
-    pseudonym: str
-    code: str
-    group_id: str
-    name: str | None
-    organisation: str | None
-    language: str | None
-    simulated: bool
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Response:
-    id: int
-    participant_id: int
-    group_id: str
-    survey_hash: str
-    round: int
-    status: str
-    language: str | None
-    started_at: str
-    updated_at: str
-    submitted_at: str | None
-    skipped_to: str | None = None  # the furthest question skipped (see mark_skipped)
-
-    @property
-    def submitted(self) -> bool:
-        return self.status == STATUS_SUBMITTED
-
-
-@dataclass(frozen=True)
-class ResponseFilter:
-    """Which responses aggregation and exports count."""
-
-    round: int | None = None
-    groups: tuple[str, ...] = ()
-    since: str | None = None  # YYYY-MM-DD (UTC), compared with the response's last update
-    until: str | None = None
-    include_in_progress: bool = False
-    include_simulated: bool = False
-
-
-@dataclass(frozen=True)
-class NewParticipant:
-    group_id: str
-    name: str | None = None
-    organisation: str | None = None
-    language: str | None = None
-
-
-class Store:
-    """A consult database file. Open with :meth:`Store.open`; use as a context manager."""
+class SqliteStore(Store):
+    """A consult database in one SQLite file. Open with :meth:`SqliteStore.open`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -348,12 +146,6 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -657,6 +449,15 @@ class Store:
                     counts[tuple(key)] -= n
         return [(*key, n) for key, n in counts.items() if n]
 
+    def current_round(self, survey_id: str) -> int:
+        """The round a survey is in: the highest round any of its responses has, else 1."""
+        row = self.conn.execute(
+            "SELECT max(r.round) FROM responses r JOIN participants p ON p.id = r.participant_id "
+            "WHERE p.survey_id = ?",
+            (survey_id,),
+        ).fetchone()
+        return int(row[0] or 1)
+
     def latest_round(self, survey_id: str, flt: ResponseFilter) -> int | None:
         """The highest round among the responses ``flt`` admits (whatever its own round)."""
         sub, params = self._eligible_responses(survey_id, replace(flt, round=None))
@@ -735,6 +536,7 @@ class Store:
         self,
         survey_id: str,
         survey_hash: str,
+        round: int,
         respondents: Iterable[tuple[str, str, list[tuple[str, str, float | None]]]],
     ) -> int:
         """Store synthetic submitted responses, all or nothing; returns how many.
@@ -770,7 +572,7 @@ class Store:
                 self.conn.executemany(
                     "INSERT INTO responses (id, participant_id, survey_hash, round, status, "
                     "session_id, language, started_at, updated_at, submitted_at) "
-                    "VALUES (?1, ?2, ?3, 1, 'submitted', ?4, ?5, ?6, ?6, ?6)",
+                    "VALUES (?1, ?2, ?3, ?7, 'submitted', ?4, ?5, ?6, ?6, ?6)",
                     responses,
                 )
                 self.conn.executemany(
@@ -788,7 +590,7 @@ class Store:
                 code = _fresh(taken_codes, CODE_LENGTH, "")
                 pseudonym = _fresh(taken_names, PSEUDONYM_LENGTH, "P-")
                 people.append((next_id, survey_id, pseudonym, code, group, language, stamp))
-                responses.append((next_rid, next_id, survey_hash, session, language, stamp))
+                responses.append((next_rid, next_id, survey_hash, session, language, stamp, round))
                 answers.extend((next_rid, q, group, v, n, stamp) for q, v, n in rows)
                 total += 1
                 if len(people) >= 2_000:  # bounded memory within the one transaction
@@ -830,7 +632,7 @@ class Store:
 
     # --- responses ----------------------------------------------------------------------
 
-    def response(self, participant_id: int, round: int = 1) -> Response | None:
+    def response(self, participant_id: int, round: int) -> Response | None:
         rows = self._rows(
             _RESPONSE_SELECT + " WHERE r.participant_id = ? AND r.round = ?",
             (participant_id, round),
@@ -847,7 +649,7 @@ class Store:
         self,
         participant_id: int,
         survey_hash: str,
-        round: int = 1,
+        round: int,
         *,
         session_id: int | None = None,
         language: str | None = None,
@@ -942,7 +744,7 @@ class Store:
 
     # --- panel and participation ----------------------------------------------------------
 
-    def participation_rows(self, survey_id: str, round: int = 1) -> list[dict[str, Any]]:
+    def participation_rows(self, survey_id: str, round: int) -> list[dict[str, Any]]:
         """One row per participant of ``survey_id`` with their response in ``round`` (if any).
 
         Carries codes and names for the facilitator's panel list; status figures drop them.

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from consult.store import STATUS_SUBMITTED, Store
-from consult.survey_model import Survey
+from consult.survey.model import Survey
 
 
 def summarise(
@@ -61,9 +61,12 @@ def summarise(
 
 
 def participation_status(
-    store: Store, survey: Survey, *, round: int = 1, include_simulated: bool = False
+    store: Store, survey: Survey, *, round: int | None = None, include_simulated: bool = False
 ) -> dict[str, Any]:
-    """The status of ``survey`` in ``round``: :func:`summarise` plus the survey and round."""
+    """The status of ``survey`` in ``round`` (default: the current round): :func:`summarise`
+    plus the survey and round."""
+    if round is None:
+        round = store.current_round(survey.id)
     rows = store.participation_rows(survey.id, round)
     summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
     return {"survey": survey.id, "round": round, **summary}

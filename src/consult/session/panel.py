@@ -13,7 +13,7 @@ from pathlib import Path
 
 from consult.errors import InputError
 from consult.store import STATUS_SUBMITTED, NewParticipant, Participant, Response, Store
-from consult.survey_model import Survey
+from consult.survey.model import Survey
 
 #: Columns of a panel file (header row, any case). ``group`` is required.
 PANEL_COLUMNS = ("group", "name", "organisation", "language")
@@ -199,9 +199,12 @@ def import_panel(store: Store, survey: Survey, path: str | Path) -> list[Partici
     return store.add_participants(survey.id, people)
 
 
-def list_panel(store: Store, survey: Survey, round: int = 1) -> list[PanelEntry]:
-    """The panel of ``survey`` with each participant's completion status in ``round``."""
+def list_panel(store: Store, survey: Survey, round: int | None = None) -> list[PanelEntry]:
+    """The panel of ``survey`` with each participant's completion status in ``round``
+    (default: the current round)."""
     entries = []
+    if round is None:
+        round = store.current_round(survey.id)
     for row in store.participation_rows(survey.id, round):
         status = {None: "not started", STATUS_SUBMITTED: "submitted"}.get(
             row["status"], "in progress"
@@ -222,8 +225,11 @@ def list_panel(store: Store, survey: Survey, round: int = 1) -> list[PanelEntry]
     return entries
 
 
-def reopen(store: Store, survey: Survey, code: str, round: int = 1) -> Response:
-    """Reopen a submitted response so its participant can change it; returns it reopened."""
+def reopen(store: Store, survey: Survey, code: str, round: int | None = None) -> Response:
+    """Reopen a submitted response in ``round`` (default: the current round) so its
+    participant can change it; returns it reopened."""
+    if round is None:
+        round = store.current_round(survey.id)
     participant = store.participant_by_code(survey.id, code)
     if participant is None:
         raise InputError(f"unknown access code {code!r} for survey {survey.id}")

@@ -1,6 +1,6 @@
 """The organisers' Excel report: support for each proposal, overall and by stakeholder group.
 
-Every figure comes from :func:`consult.aggregation.aggregate`; this module only lays it out.
+Every figure comes from :func:`consult.results.aggregation.aggregate`; this module only lays it out.
 The workbook is written in openpyxl's write-only mode, so the big sheets (comments, raw
 answers) stream to disk and memory does not grow with the number of answers. Participant
 text always goes in as literal text: never a formula, a link or an illegal XML character.
@@ -31,14 +31,16 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from consult import __version__
-from consult.aggregation import QUANTILE_METHOD, aggregate, iter_comments
 from consult.errors import ConsultError, InputError
-from consult.exports import answer_records
-from consult.output_file import is_stream, replacing
+from consult.i18n import Labels
+from consult.i18n.report import LABELS
+from consult.reports.excel.xlsx_stream import StreamedRows, cell_text, splice
+from consult.reports.exports import answer_records
+from consult.reports.output_file import is_stream, replacing
+from consult.results.aggregation import aggregate, iter_comments
 from consult.safe_text import FORMULA_PREFIXES
 from consult.store import ResponseFilter, Store
-from consult.survey_model import ABSTAIN, Question, Survey
-from consult.xlsx_stream import StreamedRows, cell_text, splice
+from consult.survey.model import ABSTAIN, Question, Survey
 
 #: progress(stage, done, total): called while long work runs; total is None when unknown.
 Progress = Callable[[str, int, int | None], None]
@@ -48,300 +50,6 @@ _PROGRESS_EVERY = 5_000
 
 # --------------------------------------------------------------------------- labels
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "sheet.summary": "Summary",
-        "sheet.by_group": "By group",
-        "sheet.detail": "Proposal detail",
-        "sheet.rankings": "Rankings",
-        "sheet.comments": "Comments",
-        "sheet.participation": "Participation",
-        "sheet.method": "Method",
-        "sheet.raw": "Raw answers",
-        "sheet.chart_data": "Chart data",
-        "summary.heading": "Support for each proposal",
-        "summary.note": (
-            "Shares are of valid answers (abstentions left out). Consensus by the survey's "
-            "rule; ⚑ marks proposals on which stakeholder groups diverge. Method sheet: details."
-        ),
-        "summary.only_simulated": (
-            "No responses counted: {n} simulated responses are left out. Run consult report "
-            "again with --include-simulated to see the rehearsal."
-        ),
-        "responses": "{n} responses",
-        "simulated.included": "simulated responses included",
-        "simulated.excluded": "simulated responses left out",
-        "round": "round {n}",
-        "all_rounds": "all rounds",
-        "generated": "generated {when}",
-        "col.rank": "Rank",
-        "col.proposal": "Proposal",
-        "col.n": "n",
-        "col.support": "Support",
-        "col.neutral": "Neutral",
-        "col.opposition": "Opposition",
-        "col.ci_low": "Support 95% CI low",
-        "col.ci_high": "Support 95% CI high",
-        "col.median": "Median",
-        "col.iqr": "IQR",
-        "col.consensus": "Consensus",
-        "col.balanced": "Balanced support (groups equal)",
-        "col.group_support": "Support: {group}",
-        "col.gap": "Largest gap between groups",
-        "col.between": "Between",
-        "col.contested": "Contested",
-        "col.group": "Group",
-        "col.abstained": "Abstained",
-        "col.panel": "All respondents",
-        "col.option": "Option",
-        "col.mean_rank": "Mean rank",
-        "col.borda": "Borda score",
-        "col.first_share": "First-choice share",
-        "col.question": "Question",
-        "col.comment": "Comment",
-        "col.invited": "Invited",
-        "col.started": "Started",
-        "col.submitted": "Submitted",
-        "col.response_rate": "Response rate (submitted / invited)",
-        "col.completion_rate": "Completion rate (submitted / started)",
-        "col.item": "Item",
-        "col.value": "Value",
-        "col.participant": "Participant (pseudonym)",
-        "col.name": "Name",
-        "col.organisation": "Organisation",
-        "col.round": "Round",
-        "col.status": "Status",
-        "col.simulated": "Simulated",
-        "col.numeric": "Numeric",
-        "col.answered_at": "Answered at (UTC)",
-        "n_cell": "n",
-        "support_cell": "support",
-        "total": "Total",
-        "consensus.for": "For",
-        "consensus.against": "Against",
-        "consensus.none": "No consensus",
-        "yes": "Yes",
-        "no": "No",
-        "vs": "{a} vs {b}",
-        "contested_mark": "⚑ Yes",
-        "chart.diverging": "Opposition · neutral · support, share of valid answers",
-        "chart.by_group": "Support by stakeholder group",
-        "chart.detail": "Answers by group, share of valid answers",
-        "by_group.heading": "Support by stakeholder group",
-        "by_group.note": "Support = share of valid answers in the group; n = valid answers.",
-        "detail.heading": "Each proposal: answers over the scale by group",
-        "detail.follow_up": "Follow-up: {text}",
-        "detail.more": "… and {n} more: see the Comments sheet",
-        "detail.none": "(no answers)",
-        "rankings.heading": "Rankings",
-        "rankings.note": (
-            "Mean rank: 1 = first. Borda score: an option ranked k-th of m earns m - k points."
-        ),
-        "rankings.empty": "The survey has no ranking question.",
-        "comments.heading": "Free-text answers, anonymous",
-        "participation.heading": "Participation",
-        "participation.note": (
-            "Invited = registered participants; started = a response in progress or submitted."
-        ),
-        "method.heading": "Method",
-        "raw.heading": "Raw answers",
-        "chart_data.note": (
-            "Data behind the Summary chart: opposition is negative so that bars diverge at 0. "
-            "Listed from last rank to first so that the chart shows rank 1 at the top."
-        ),
-        "m.survey_id": "Survey id",
-        "m.title": "Title",
-        "m.version": "Version",
-        "m.hash": "Definition hash (SHA-256)",
-        "m.language": "Language of labels",
-        "m.rounds": "Rounds",
-        "m.respondents": "Responses counted",
-        "m.consensus": "Consensus rule",
-        "m.interval": "Support interval",
-        "m.interval.text": "Wilson score interval, 95% confidence",
-        "m.quantile": "Quantile definition (median, IQR)",
-        "m.quantile.text": QUANTILE_METHOD,
-        "m.since": "answered on or after {date}",
-        "m.until": "answered on or before {date}",
-        "m.balanced": "Group-balanced support",
-        "m.balanced.text": "Mean of the groups' support, each group counting equally",
-        "m.weighting": "Weighting",
-        "m.weighting.text": (
-            "None: every response counts once; only group-balanced support weighs groups equally"
-        ),
-        "m.gap": "Largest gap between groups",
-        "m.gap.text": (
-            "Largest difference in support between two groups with answers; "
-            "contested when it reaches the rule's gap"
-        ),
-        "m.filters": "Filters",
-        "m.filters.none": "None",
-        "m.abstentions": "Abstentions",
-        "m.abstentions.text": (
-            "Left out of every share, median and interval ({n} abstentions on proposals)"
-        ),
-        "m.simulated": "Simulated responses",
-        "m.simulated.included": "Included ({n} simulated responses counted)",
-        "m.simulated.excluded": "Left out ({n} simulated responses not counted)",
-        "m.unfinished": "Unfinished responses",
-        "m.unfinished.included": "Included",
-        "m.unfinished.excluded": "Left out (only submitted responses are counted)",
-        "m.alpha": "Krippendorff's alpha (ordinal, proposals)",
-        "m.raw": "Raw answers",
-        "m.raw.none": "Not included (add --raw)",
-        "m.raw.pseudonymous": "Included, pseudonymous ids only",
-        "m.raw.identified": "Included WITH names and organisations (--identify)",
-        "m.comments": "Free-text answers",
-        "m.comments.included": "Included: {n} (Comments sheet), authors shown only by group",
-        "m.comments.excluded": "Left out of this report (--no-comments): {n} not shown",
-        "detail.left_out": "{n} answers, left out of this report (--no-comments)",
-        "m.generated": "Generated at (UTC)",
-        "m.tool": "Tool",
-    },
-    "ko": {
-        "sheet.summary": "요약",
-        "sheet.by_group": "집단별",
-        "sheet.detail": "제안별 상세",
-        "sheet.rankings": "우선순위",
-        "sheet.comments": "의견",
-        "sheet.participation": "참여",
-        "sheet.method": "방법",
-        "sheet.raw": "원자료",
-        "sheet.chart_data": "차트 데이터",
-        "summary.heading": "제안별 지지도",
-        "summary.note": (
-            "비율은 유효 응답 기준입니다 (기권 제외). 합의는 설문에 정한 규칙에 따릅니다. "
-            "⚑ 표시는 이해관계자 집단 간 의견이 갈리는 제안입니다. 자세한 내용은 방법 시트 참조."
-        ),
-        "summary.only_simulated": (
-            "집계된 응답이 없습니다. 모의 응답 {n}건은 제외되었습니다. "
-            "리허설 결과를 보려면 --include-simulated를 붙여 consult report를 다시 실행하십시오."
-        ),
-        "responses": "응답 {n}건",
-        "simulated.included": "모의 응답 포함",
-        "simulated.excluded": "모의 응답 제외",
-        "round": "{n}차",
-        "all_rounds": "전체 차수",
-        "generated": "작성 {when}",
-        "col.rank": "순위",
-        "col.proposal": "제안",
-        "col.n": "n",
-        "col.support": "지지",
-        "col.neutral": "중립",
-        "col.opposition": "반대",
-        "col.ci_low": "지지 95% 신뢰구간 하한",
-        "col.ci_high": "지지 95% 신뢰구간 상한",
-        "col.median": "중앙값",
-        "col.iqr": "사분위범위",
-        "col.consensus": "합의",
-        "col.balanced": "집단 균형 지지도",
-        "col.group_support": "지지: {group}",
-        "col.gap": "집단 간 최대 차이",
-        "col.between": "집단",
-        "col.contested": "쟁점",
-        "col.group": "집단",
-        "col.abstained": "기권",
-        "col.panel": "전체 응답자",
-        "col.option": "항목",
-        "col.mean_rank": "평균 순위",
-        "col.borda": "보르다 점수",
-        "col.first_share": "1순위 비율",
-        "col.question": "질문",
-        "col.comment": "의견",
-        "col.invited": "초대",
-        "col.started": "시작",
-        "col.submitted": "제출",
-        "col.response_rate": "응답률 (제출 / 초대)",
-        "col.completion_rate": "완료율 (제출 / 시작)",
-        "col.item": "항목",
-        "col.value": "값",
-        "col.participant": "참여자 (가명)",
-        "col.name": "이름",
-        "col.organisation": "소속",
-        "col.round": "차수",
-        "col.status": "상태",
-        "col.simulated": "모의",
-        "col.numeric": "숫자",
-        "col.answered_at": "응답 시각 (UTC)",
-        "n_cell": "n",
-        "support_cell": "지지",
-        "total": "합계",
-        "consensus.for": "찬성 합의",
-        "consensus.against": "반대 합의",
-        "consensus.none": "합의 없음",
-        "yes": "예",
-        "no": "아니요",
-        "vs": "{a} 대 {b}",
-        "contested_mark": "⚑ 예",
-        "chart.diverging": "반대 · 중립 · 지지 (유효 응답 중 비율)",
-        "chart.by_group": "이해관계자 집단별 지지도",
-        "chart.detail": "집단별 응답 분포 (유효 응답 중 비율)",
-        "by_group.heading": "이해관계자 집단별 지지도",
-        "by_group.note": "지지 = 집단 내 유효 응답 중 지지 비율, n = 유효 응답 수.",
-        "detail.heading": "제안별 척도 응답 분포 (집단별)",
-        "detail.follow_up": "추가 질문: {text}",
-        "detail.more": "… 외 {n}건: 의견 시트 참조",
-        "detail.none": "(응답 없음)",
-        "rankings.heading": "우선순위",
-        "rankings.note": "평균 순위: 1 = 1순위. 보르다 점수: m개 중 k번째는 m - k점.",
-        "rankings.empty": "이 설문에는 순위 질문이 없습니다.",
-        "comments.heading": "자유 응답 (익명)",
-        "participation.heading": "참여 현황",
-        "participation.note": "초대 = 등록된 참여자, 시작 = 진행 중이거나 제출한 응답.",
-        "method.heading": "방법",
-        "raw.heading": "원자료",
-        "chart_data.note": (
-            "요약 차트의 데이터: 막대가 0에서 양쪽으로 갈리도록 반대는 음수로 표시합니다. "
-            "차트에서 1순위가 맨 위에 오도록 마지막 순위부터 나열합니다."
-        ),
-        "m.survey_id": "설문 ID",
-        "m.title": "제목",
-        "m.version": "버전",
-        "m.hash": "정의 해시 (SHA-256)",
-        "m.language": "표시 언어",
-        "m.rounds": "차수",
-        "m.respondents": "집계된 응답",
-        "m.consensus": "합의 규칙",
-        "m.interval": "지지도 구간",
-        "m.interval.text": "윌슨 점수 구간, 95% 신뢰수준",
-        "m.quantile": "분위수 정의 (중앙값, 사분위범위)",
-        "m.quantile.text": (
-            "Hyndman-Fan 제7유형 (순서통계량 사이 선형 보간): Excel QUARTILE.INC, "
-            "R과 numpy의 기본 정의"
-        ),
-        "m.since": "{date} 이후 응답",
-        "m.until": "{date} 이전 응답",
-        "m.balanced": "집단 균형 지지도",
-        "m.balanced.text": "각 집단의 지지도를 같은 비중으로 평균한 값",
-        "m.weighting": "가중치",
-        "m.weighting.text": (
-            "없음: 모든 응답은 한 번씩 집계, 집단 균형 지지도만 집단을 같은 비중으로 계산"
-        ),
-        "m.gap": "집단 간 최대 차이",
-        "m.gap.text": "응답이 있는 두 집단 간 지지도의 최대 차이, 규칙의 기준 이상이면 쟁점",
-        "m.filters": "필터",
-        "m.filters.none": "없음",
-        "m.abstentions": "기권",
-        "m.abstentions.text": "모든 비율, 중앙값, 구간에서 제외 (제안에 대한 기권 {n}건)",
-        "m.simulated": "모의 응답",
-        "m.simulated.included": "포함 (모의 응답 {n}건 집계)",
-        "m.simulated.excluded": "제외 (모의 응답 {n}건 미집계)",
-        "m.unfinished": "미완료 응답",
-        "m.unfinished.included": "포함",
-        "m.unfinished.excluded": "제외 (제출된 응답만 집계)",
-        "m.alpha": "크리펜도르프 알파 (서열, 제안)",
-        "m.raw": "원자료",
-        "m.raw.none": "포함하지 않음 (--raw 추가)",
-        "m.raw.pseudonymous": "포함, 가명 ID만",
-        "m.raw.identified": "이름과 소속 포함 (--identify)",
-        "m.comments": "자유 응답",
-        "m.comments.included": "포함: {n}건 (의견 시트), 작성자는 집단으로만 표시",
-        "m.comments.excluded": "이 보고서에서 제외 (--no-comments): {n}건 미표시",
-        "detail.left_out": "응답 {n}건, 이 보고서에서 제외 (--no-comments)",
-        "m.generated": "작성 시각 (UTC)",
-        "m.tool": "도구",
-    },
-}
 
 # --------------------------------------------------------------------------- styles
 
@@ -581,7 +289,7 @@ class _Report:
         self.flt = flt
         self._simulated_n: int | None = None
         self.lang = lang
-        self.t = LABELS.get(lang, LABELS["en"])
+        self.t = Labels(LABELS, lang)
         self.progress = progress
         self.generated = datetime.now(UTC)
         self.with_comments = with_comments
@@ -604,6 +312,7 @@ class _Report:
         self.progress("Computing results", 0, None)
         self.results = aggregate(self.store, self.survey, self.flt, self.lang)
         self.flt = self.results.filter  # the round aggregate settled on, for every later sheet
+        self.round = self.flt.round or self.store.current_round(self.survey.id)
         wb = Workbook(write_only=True)
         self._streams: list[StreamedRows] = []
         try:
@@ -1214,7 +923,9 @@ class _Report:
                     ws,
                     self.label("participation.note")
                     + " "
-                    + self.label("round", n=self.flt.round or 1)
+                    + self.label(
+                        "round", n=self.flt.round or self.store.current_round(self.survey.id)
+                    )
                     + " · "
                     + self.label(
                         "simulated.included" if self.flt.include_simulated else "simulated.excluded"
@@ -1270,9 +981,11 @@ class _Report:
 
     def participation_counts(self) -> dict[str, dict[str, int]]:
         """Invited, started and submitted by group, for the report's round and simulated filter."""
-        from consult.participation import summarise
+        from consult.results.participation import summarise
 
-        rows = self.store.participation_rows(self.survey.id, self.flt.round or 1)
+        rows = self.store.participation_rows(
+            self.survey.id, self.flt.round or self.store.current_round(self.survey.id)
+        )
         summary = summarise(
             rows, self.survey.group_ids, include_simulated=self.flt.include_simulated
         )

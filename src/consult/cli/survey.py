@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from consult.cli_options import LangOpt
+from consult.cli.options import LangOpt
 
 app = typer.Typer(help="Check and show survey definitions.", no_args_is_help=True)
 
@@ -20,7 +20,7 @@ def validate(
 ) -> None:
     """Check survey definitions; list every problem with file, line and key path."""
     from consult.errors import SurveyError
-    from consult.survey_loader import load_survey
+    from consult.survey.loader import load_survey
 
     problems = []
     for file in files:
@@ -45,8 +45,8 @@ def show(
     """Show a survey's outline: proposals, questions, types, scales and conditions."""
     from rich.console import Console
 
-    from consult.survey_loader import load_survey
-    from consult.survey_outline import render_outline
+    from consult.reports.outline import render_outline
+    from consult.survey.loader import load_survey
 
     survey = load_survey(file)
     Console().print(render_outline(survey, lang))

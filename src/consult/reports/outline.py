@@ -9,22 +9,15 @@ from rich.table import Table
 from rich.text import Text as RichText
 from rich.tree import Tree
 
-from consult.survey_model import Question, Survey, survey_language
-
-TYPE_NAMES = {
-    "scale": "scale",
-    "single_choice": "single choice",
-    "multiple_choice": "multiple choice",
-    "ranking": "ranking",
-    "number": "number",
-    "text": "text",
-}
+from consult.i18n import Labels
+from consult.i18n.outline import LABELS
+from consult.survey.model import Question, Survey, survey_language
 
 
 def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
     line = RichText()
     line.append(q.id, style="bold")
-    line.append(f"  {TYPE_NAMES[q.type]}", style="cyan")
+    line.append(f"  {Labels(LABELS, lang)('type.' + q.type)}", style="cyan")
     details = []
     if q.scale:
         details.append(f"scale {q.scale}")

@@ -118,7 +118,7 @@ def check_output(path: Path, force: bool, database: Path) -> None:
     import os
 
     from consult.errors import InputError
-    from consult.output_file import is_stream
+    from consult.reports.output_file import is_stream
 
     if path.is_dir():
         raise InputError(f"{path}: is a folder; name the file to write")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from consult.errors import ConsultError, InputError, SurveyError
 from consult.store import Store
-from consult.survey_loader import load_survey, survey_from_definition
-from consult.survey_model import Survey
+from consult.survey.loader import load_survey, survey_from_definition
+from consult.survey.model import Survey
 
 
 def register_survey(store: Store, survey: Survey, source_sha256: str | None = None) -> bool:

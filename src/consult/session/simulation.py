@@ -16,7 +16,7 @@ from typing import Any
 
 from consult.errors import InputError
 from consult.store import Store
-from consult.survey_model import ABSTAIN, Question, Survey
+from consult.survey.model import ABSTAIN, Question, Survey
 
 ABSTAIN_RATE = 0.03
 # Share of optional questions (comments) a simulated person answers: a few comments each,
@@ -212,11 +212,13 @@ def simulate(
     *,
     seed: int | None = None,
     group_mix: Mapping[str, float] | None = None,
+    round: int | None = None,
 ) -> SimulationSummary:
-    """Add ``respondents`` simulated, submitted responses to ``survey`` in ``store``."""
+    """Add ``respondents`` simulated, submitted responses to ``survey`` in ``store``, in
+    ``round`` (default: the survey's current round)."""
     if respondents < 1:
         raise InputError("--respondents must be at least 1")
-    from consult.survey_registry import register_survey
+    from consult.store.surveys import register_survey
 
     register_survey(store, survey)
     rng = random.Random(seed)
@@ -236,5 +238,7 @@ def simulate(
             n_answers += len(rows)
             yield group, lang, rows
 
-    done = store.insert_simulated(survey.id, survey.hash, generate())
+    if round is None:
+        round = store.current_round(survey.id)
+    done = store.insert_simulated(survey.id, survey.hash, round, generate())
     return SimulationSummary(respondents=done, answers=n_answers, by_group=by_group, seed=seed)

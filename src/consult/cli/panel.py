@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from consult.cli_options import JsonOpt, SurveyArg, echo_json
+from consult.cli.options import JsonOpt, SurveyArg, echo_json
 
 if TYPE_CHECKING:
     from consult.store import Participant
@@ -23,7 +23,7 @@ def _print_new(people: list[Participant]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from consult.safe_text import terminal_text
+    from consult.reports.terminal import terminal_text
     from consult.store import format_code
 
     table = Table("Pseudonym", "Group", "Name", "Access code", box=None, pad_edge=False)
@@ -55,9 +55,9 @@ def add(
     ] = None,
 ) -> None:
     """Register one participant and show their access code."""
-    from consult.cli import open_store
-    from consult.panel import add_participant
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.panel import add_participant
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         s = resolve_survey(store, survey)
@@ -78,9 +78,9 @@ def import_(
     ],
 ) -> None:
     """Register everyone in a CSV/XLSX file, all or nothing, and show their access codes."""
-    from consult.cli import open_store
-    from consult.panel import import_panel
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.panel import import_panel
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         people = import_panel(store, resolve_survey(store, survey), file)
@@ -95,9 +95,9 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """The panel with group, language and completion status (facilitator's view)."""
-    from consult.cli import open_store
-    from consult.panel import list_panel
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.panel import list_panel
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         entries = list_panel(store, resolve_survey(store, survey))
@@ -115,7 +115,7 @@ def list_(
     from rich.console import Console
     from rich.table import Table
 
-    from consult.safe_text import terminal_text
+    from consult.reports.terminal import terminal_text
     from consult.store import format_code
 
     table = Table(box=None, pad_edge=False)
@@ -150,9 +150,9 @@ def reopen(
     code: Annotated[str, typer.Argument(help="The participant's access code.", show_default=False)],
 ) -> None:
     """Reopen a submitted response so its participant can change their answers."""
-    from consult.cli import open_store
-    from consult.panel import reopen as reopen_response
-    from consult.survey_registry import resolve_survey
+    from consult.cli.context import open_store
+    from consult.session.panel import reopen as reopen_response
+    from consult.store.surveys import resolve_survey
 
     with open_store() as store:
         s = resolve_survey(store, survey)

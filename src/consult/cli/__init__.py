@@ -1,0 +1,1 @@
+"""The ``consult`` command line: one module per command group over one library call each."""

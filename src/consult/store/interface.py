@@ -1,0 +1,247 @@
+"""The store's interface: everything the rest of consult asks of a database.
+
+Only a backend (today :mod:`consult.store.sqlite`) speaks to the database itself; every other
+module imports this interface and the records of :mod:`consult.store.records`, never
+``sqlite3``. A second backend implements every method here (``tests/test_store.py`` checks
+that the SQLite one does).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from consult.store.records import NewParticipant, Participant, Response, ResponseFilter
+
+
+class Store(ABC):
+    """A consult database. Use as a context manager: leaving it closes the store."""
+
+    path: Path
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction that takes the write lock at once (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that reads and then writes fails outright when another process
+        wrote in between; taking the lock first makes it wait its turn instead.
+        """
+
+    @property
+    @abstractmethod
+    def schema_version(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def journal_mode(self) -> str: ...
+
+    @abstractmethod
+    def save_survey(
+        self,
+        survey_id: str,
+        hash: str,
+        version: str,
+        title: str,
+        definition: dict,
+        path: str = "",
+        source_sha256: str | None = None,
+    ) -> bool:
+        """Record a survey definition; returns whether it was new. Same hash, same definition.
+
+        ``source_sha256`` (of the file's bytes) lets an unchanged file skip YAML next time.
+        """
+
+    @abstractmethod
+    def survey_by_source(self, source_sha256: str) -> tuple[str, str] | None:
+        """The stored definition read from a file with these bytes, as (JSON text, path)."""
+
+    @abstractmethod
+    def survey_by_hash(self, hash: str) -> str | None:
+        """The stored definition (JSON text) with this content hash, or None."""
+
+    @abstractmethod
+    def survey_definition(self, survey_id: str) -> tuple[str, str] | None:
+        """The latest stored definition of ``survey_id`` as (JSON text, path), or None."""
+
+    @abstractmethod
+    def survey_versions(self, survey_id: str) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def add_participants(
+        self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False
+    ) -> list[Participant]:
+        """Register participants, all or nothing, each with a fresh access code and pseudonym."""
+
+    @abstractmethod
+    def participant(self, participant_id: int) -> Participant: ...
+
+    @abstractmethod
+    def participant_by_code(self, survey_id: str, code: str) -> Participant | None: ...
+
+    @abstractmethod
+    def participants(
+        self, survey_id: str, *, include_simulated: bool = True
+    ) -> list[Participant]: ...
+
+    @abstractmethod
+    def set_participant_language(self, participant_id: int, language: str) -> None: ...
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads that all see one state of the file, whatever other terminals commit meanwhile.
+
+        A deferred read transaction: WAL readers do not block writers. Inside a transaction
+        already open, it simply joins it.
+        """
+
+    @abstractmethod
+    def histograms(
+        self, survey_id: str, flt: ResponseFilter, questions: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, int]]:
+        """Answer counts per (question, group, stored JSON value) over the admitted responses,
+        for ``questions`` only when given (free text has as many values as answers).
+        """
+
+    @abstractmethod
+    def answer_counts(
+        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
+    ) -> list[tuple[str, str, int]]:
+        """How many admitted answers each of ``questions`` has, per group: (question, group, n)."""
+
+    @abstractmethod
+    def current_round(self, survey_id: str) -> int:
+        """The round a survey is in: the highest round any of its responses has, else 1."""
+
+    @abstractmethod
+    def latest_round(self, survey_id: str, flt: ResponseFilter) -> int | None:
+        """The highest round among the responses ``flt`` admits (whatever its own round)."""
+
+    @abstractmethod
+    def response_counts(self, survey_id: str, flt: ResponseFilter) -> dict[str, int]:
+        """Admitted responses per group."""
+
+    @abstractmethod
+    def text_answers(
+        self, survey_id: str, question: str, flt: ResponseFilter, limit: int | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """One question's free-text answers as (group, text), streamed, without who or when.
+
+        Ordered by group and text, so the order reveals nothing about the author.
+        """
+
+    @abstractmethod
+    def export_answers(
+        self, survey_id: str, flt: ResponseFilter, question_order: Sequence[str] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every admitted answer, pseudonymous, streamed: (pseudonym, group, round, status,
+        simulated, question, value, numeric, answered_at). Never names or access codes.
+
+        Each response's answers come in ``question_order`` (the survey's order); questions it
+        does not name (a retired question) follow, by time.
+        """
+
+    @abstractmethod
+    def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
+        """pseudonym -> (name, organisation), only for reports an organiser asks to identify."""
+
+    @abstractmethod
+    def insert_simulated(
+        self,
+        survey_id: str,
+        survey_hash: str,
+        round: int,
+        respondents: Iterable[tuple[str, str, list[tuple[str, str, float | None]]]],
+    ) -> int:
+        """Store synthetic submitted responses, all or nothing; returns how many.
+
+        Each respondent is (group, language, [(question, JSON value, numeric)]). The rows meet
+        the same constraints and triggers (history included) as interactive answers; only the
+        batching differs, so a million answers take seconds, not minutes.
+        """
+
+    @abstractmethod
+    def report_answer_count(self, survey_id: str, flt: ResponseFilter) -> int:
+        """How many answers the admitted responses hold: the length of a raw-answers export."""
+
+    @abstractmethod
+    def start_session(self, survey_id: str, mode: str) -> int:
+        """Record that a facilitator started a session (who, on which host and terminal)."""
+
+    @abstractmethod
+    def end_session(self, session_id: int) -> None: ...
+
+    @abstractmethod
+    def response(self, participant_id: int, round: int) -> Response | None: ...
+
+    @abstractmethod
+    def response_by_id(self, response_id: int) -> Response: ...
+
+    @abstractmethod
+    def start_response(
+        self,
+        participant_id: int,
+        survey_hash: str,
+        round: int,
+        *,
+        session_id: int | None = None,
+        language: str | None = None,
+    ) -> Response:
+        """The participant's response in ``round``, created in progress if there is none yet."""
+
+    @abstractmethod
+    def set_response_language(self, response_id: int, language: str) -> None: ...
+
+    @abstractmethod
+    def submit_response(self, response_id: int) -> None: ...
+
+    @abstractmethod
+    def reopen_response(self, response_id: int) -> None: ...
+
+    @abstractmethod
+    def save_answer(
+        self, response: Response, question: str, value: Any, numeric: float | None
+    ) -> None:
+        """Store one answer and commit it at once; a changed answer keeps its old value in history.
+
+        One statement, so one implicit transaction: triggers add the history row and move the
+        response's last activity, and a killed process leaves either all of it or none.
+        """
+
+    @abstractmethod
+    def mark_skipped(self, response: Response, question: str) -> None:
+        """Note that the participant passed ``question`` without answering it, so that a
+        resumed session continues after it rather than asking it again.
+        """
+
+    @abstractmethod
+    def clear_answer(self, response: Response, question: str) -> None:
+        """Remove an answer whose condition stopped holding; the history keeps it."""
+
+    @abstractmethod
+    def answers(self, response_id: int) -> dict[str, Any]:
+        """The current answers of a response: question key -> value."""
+
+    @abstractmethod
+    def answer_history(
+        self, response_id: int, question: str | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def participation_rows(self, survey_id: str, round: int) -> list[dict[str, Any]]:
+        """One row per participant of ``survey_id`` with their response in ``round`` (if any).
+
+        Carries codes and names for the facilitator's panel list; status figures drop them.
+        ``answered`` counts the response's current answers; ``status`` is None before a start.
+        """

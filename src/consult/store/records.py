@@ -1,0 +1,86 @@
+"""The records the store hands out and takes in, and how codes and times are written.
+
+Plain data, no SQL: every backend returns these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+#: Access codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+PSEUDONYM_LENGTH = 6
+
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_SUBMITTED = "submitted"
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, the form every timestamp is stored in."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def normalise_code(code: str) -> str:
+    """An access code as typed (any case, spaces or dashes) in its stored form."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """An access code as shown to people: ``ACD-479``."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    survey_id: str
+    pseudonym: str
+    code: str
+    group_id: str
+    name: str | None
+    organisation: str | None
+    language: str | None
+    simulated: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Response:
+    id: int
+    participant_id: int
+    group_id: str
+    survey_hash: str
+    round: int
+    status: str
+    language: str | None
+    started_at: str
+    updated_at: str
+    submitted_at: str | None
+    skipped_to: str | None = None  # the furthest question skipped (see mark_skipped)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == STATUS_SUBMITTED
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Which responses aggregation and exports count."""
+
+    round: int | None = None
+    groups: tuple[str, ...] = ()
+    since: str | None = None  # YYYY-MM-DD (UTC), compared with the response's last update
+    until: str | None = None
+    include_in_progress: bool = False
+    include_simulated: bool = False
+
+
+@dataclass(frozen=True)
+class NewParticipant:
+    group_id: str
+    name: str | None = None
+    organisation: str | None = None
+    language: str | None = None
