@@ -36,7 +36,12 @@ LAYERS = {
     "consult.__main__": 7,
 }
 #: The only modules that may speak SQL or import sqlite3: the SQLite backend and its schema.
-SQL_MODULES = {"consult.store.sqlite", "consult.store.schema"}
+SQL_MODULES = {
+    "consult.store.sqlite",
+    "consult.store.sqlite_reads",
+    "consult.store.sqlite_bulk",
+    "consult.store.schema",
+}
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.
 PROMPT_MODULES = {"consult.session.terminal"}
 

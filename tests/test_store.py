@@ -359,3 +359,14 @@ def test_a_foreign_database_in_wal_mode_is_refused_untouched(tmp_path: Path) -> 
     with pytest.raises(StoreError, match="not a consult database"):
         open_store(path)
     assert snapshot(path) == before
+
+
+def test_the_sqlite_backend_is_the_whole_interface() -> None:
+    """A second backend implements `Store`; the SQLite one offers nothing beyond it."""
+    from consult.store.sqlite import SqliteStore
+
+    assert SqliteStore.__abstractmethods__ == frozenset()
+    public = {n for n in dir(SqliteStore) if not n.startswith("_")} - {"open", "conn", "path"}
+    declared = {n for n in dir(Store) if not n.startswith("_")}
+    assert public - declared == set()
+    assert "current_round" in declared and "transaction" in declared
