@@ -57,6 +57,24 @@ def test_every_command_has_help_text() -> None:
     assert undocumented == []
 
 
+def test_every_command_has_an_example() -> None:
+    """As sqlite-utils does: every command's help ends with an example to copy."""
+
+    def leaves(group, path=()):
+        for name, sub in group.commands.items():
+            if hasattr(sub, "commands"):
+                yield from leaves(sub, (*path, name))
+            else:
+                yield (*path, name), sub
+
+    missing = [
+        " ".join(p)
+        for p, cmd in leaves(get_command(app))
+        if not re.search(r"^Example: consult ", cmd.help or "", flags=re.M)
+    ]
+    assert missing == []
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

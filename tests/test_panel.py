@@ -258,9 +258,9 @@ def test_cli_shows_codes_once_and_list_hides_them(tmp_path: Path) -> None:
     listed = run(db, "panel", "list", str(SMALL))
     assert f"{code[:3]}-{code[3:]}" not in listed.stdout and code not in listed.stdout
     assert "Kim" not in listed.stdout
-    rows = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)
+    rows = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)["participants"]
     assert set(rows[0]) == {"pseudonym", "group", "language", "status", "answered", "last_activity"}
     rows = json.loads(
         run(db, "panel", "list", "session-small", "--json", "--codes", "--names").stdout
-    )
+    )["participants"]
     assert rows[0]["code"] == code and rows[0]["name"] == "[bold]Kim[/]"

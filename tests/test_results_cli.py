@@ -231,7 +231,7 @@ def test_results_json_equals_the_library(demo: Path) -> None:
     survey = load_survey(ROOT / SURVEY)
     with open_store(demo / "results" / "consult.db") as store:
         expected = aggregate(store, survey, ResponseFilter(include_simulated=True)).to_dict()
-    assert json.loads(run.stdout) == json.loads(json.dumps(expected))
+    assert json.loads(run.stdout) == {"format": 1, "kind": "results", **json.loads(json.dumps(expected))}
     # Piped, the JSON is compact: one line (Python's C encoder; indenting is for terminals).
     assert run.stdout.count("\n") == 1
 
@@ -249,7 +249,7 @@ def test_results_json_is_indented_at_a_terminal(demo: Path) -> None:
     text = child.read()
     child.close()
     assert child.exitstatus == 0, text
-    assert text.startswith('{\r\n  "survey": {\r\n    "id": "st-diplomacy-roundtable",')
+    assert text.startswith('{\r\n  "format": 1,\r\n  "kind": "results",\r\n  "survey": {\r\n')
     piped = demo_run(demo, "results", SURVEY, "--json", "--include-simulated")
     assert json.loads(text) == json.loads(piped.stdout)
 

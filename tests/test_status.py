@@ -84,7 +84,7 @@ def test_cli_json_equals_the_library_result(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == expected
+    assert json.loads(done.stdout) == {"format": 1, "kind": "status", **expected}
     assert expected["total"] == {"invited": 2, "started": 1, "submitted": 0}
     table = subprocess.run(
         [CONSULT, "--db", str(db), "status", "session-small"], capture_output=True, text=True

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from consult import __version__
-from consult.cli import panel, report, results, run, survey
+from consult.cli import export, panel, report, results, run, simulate, status, survey
 from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
 
@@ -29,10 +29,10 @@ app = typer.Typer(
 app.add_typer(survey.app, name="survey")
 app.add_typer(panel.app, name="panel")
 app.command("run")(run.run)
-app.command("status")(run.status)
+app.command("status")(status.status)
 app.command("results")(results.results)
-app.command("export")(results.export)
-app.command("simulate")(results.simulate)
+app.command("export")(export.export)
+app.command("simulate")(simulate.simulate)
 app.command("report")(report.report)
 
 

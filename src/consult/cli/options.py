@@ -1,11 +1,19 @@
-"""Arguments and options shared by several commands, defined once."""
+"""Arguments, options and checks shared by several commands, each defined once."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from consult.store import ResponseFilter, Store
+    from consult.survey.model import Survey
+
+#: The version of every ``--json`` output's layout; a change of its keys raises it
+#: (tests/test_json_contract.py pins the keys of each).
+JSON_FORMAT = 1
 
 SurveyArg = Annotated[
     str,
@@ -23,7 +31,10 @@ LangOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 RoundOpt = Annotated[
-    int | None, typer.Option("--round", "-r", min=1, help="Only this consultation round.")
+    int | None,
+    typer.Option(
+        "--round", "-r", min=1, help="This consultation round (default: the current one)."
+    ),
 ]
 GroupOpt = Annotated[
     list[str] | None,
@@ -66,7 +77,7 @@ def response_filter(
     until: str | None = None,
     include_in_progress: bool = False,
     include_simulated: bool = False,
-):  # -> consult.store.ResponseFilter (imported lazily)
+) -> ResponseFilter:
     """The filter the shared options describe, with dates checked."""
     import re
     from datetime import date
@@ -96,8 +107,29 @@ def response_filter(
     )
 
 
-def echo_json(value: object) -> None:
-    """Print ``value`` as JSON: indented for a person at a terminal, compact for a pipe.
+def check_language(survey: Survey, lang: str | None) -> str:
+    """The language ``--lang`` names, else the survey's first; one the survey lacks is refused."""
+    from consult.errors import InputError
+
+    if lang is None:
+        return survey.languages[0]
+    if lang not in survey.languages:
+        raise InputError(f"--lang {lang}: the survey is in {', '.join(survey.languages)}")
+    return lang
+
+
+def check_groups(survey: Survey, groups: tuple[str, ...]) -> None:
+    """Refuse a ``--group`` the survey does not define."""
+    from consult.errors import InputError
+
+    for g in groups:
+        if g not in survey.group_ids:
+            raise InputError(f"--group {g}: unknown group (one of: {', '.join(survey.group_ids)})")
+
+
+def echo_json(kind: str, value: dict[str, Any]) -> None:
+    """Print a ``--json`` result, ``{"format": 1, "kind": ..., ...}``: indented for a person at a
+    terminal, compact for a pipe.
 
     Indenting makes Python fall back from its C encoder to the pure-Python one, which costs
     more than the aggregation itself on a large survey (as httpie, pretty only for a TTY).
@@ -108,7 +140,8 @@ def echo_json(value: object) -> None:
     from consult.safe_text import json_text
 
     pretty = sys.stdout.isatty()
-    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    document = {"format": JSON_FORMAT, "kind": kind, **value}
+    text = json.dumps(document, ensure_ascii=False, indent=2 if pretty else None)
     typer.echo(json_text(text))
 
 
@@ -134,17 +167,13 @@ def check_output(path: Path, force: bool, database: Path) -> None:
         raise InputError(f"{path} already exists; add --force to overwrite it")
 
 
-def hint_simulated(store, survey, flt) -> None:  # Store, Survey, ResponseFilter
+def hint_simulated(store: Store, survey: Survey, flt: ResponseFilter) -> None:
     """Say on stderr how many simulated responses ``flt`` leaves out, and how to count them."""
-    if flt.include_simulated:
-        return
     import sys
-    from dataclasses import replace
 
-    def total(f) -> int:
-        return sum(store.response_counts(survey.id, f).values())
+    from consult.results.participation import simulated_left_out
 
-    left_out = total(replace(flt, include_simulated=True)) - total(flt)
+    left_out = simulated_left_out(store, survey, flt)
     if left_out > 0:
         sys.stderr.write(
             f"{left_out} simulated responses left out; add --include-simulated to count them.\n"

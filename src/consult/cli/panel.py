@@ -54,7 +54,10 @@ def add(
         str | None, typer.Option("--lang", "-l", help="Preferred language, e.g. ko.")
     ] = None,
 ) -> None:
-    """Register one participant and show their access code."""
+    """Register one participant and show their access code.
+
+    Example: consult panel add surveys/st-diplomacy-roundtable.yaml -g science --name "Kim Minji"
+    """
     from consult.cli.context import open_store
     from consult.session.panel import add_participant
     from consult.store.surveys import resolve_survey
@@ -77,7 +80,10 @@ def import_(
         ),
     ],
 ) -> None:
-    """Register everyone in a CSV/XLSX file, all or nothing, and show their access codes."""
+    """Register everyone in a CSV/XLSX file, all or nothing, and show their access codes.
+
+    Example: consult panel import surveys/st-diplomacy-roundtable.yaml panel.xlsx
+    """
     from consult.cli.context import open_store
     from consult.session.panel import import_panel
     from consult.store.surveys import resolve_survey
@@ -94,13 +100,17 @@ def list_(
     codes: Annotated[bool, typer.Option("--codes", help="Show access codes.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The panel with group, language and completion status (facilitator's view)."""
+    """The panel with group, language and completion status (facilitator's view).
+
+    Example: consult panel list surveys/st-diplomacy-roundtable.yaml --names
+    """
     from consult.cli.context import open_store
     from consult.session.panel import list_panel
     from consult.store.surveys import resolve_survey
 
     with open_store() as store:
-        entries = list_panel(store, resolve_survey(store, survey))
+        s = resolve_survey(store, survey)
+        entries = list_panel(store, s)
     rows = []
     for e in entries:
         row = asdict(e)
@@ -110,7 +120,7 @@ def list_(
             del row["name"], row["organisation"]
         rows.append(row)
     if as_json:
-        echo_json(rows)
+        echo_json("panel", {"survey": s.id, "participants": rows})
         return
     from rich.console import Console
     from rich.table import Table
@@ -149,7 +159,10 @@ def reopen(
     survey: SurveyArg,
     code: Annotated[str, typer.Argument(help="The participant's access code.", show_default=False)],
 ) -> None:
-    """Reopen a submitted response so its participant can change their answers."""
+    """Reopen a submitted response so its participant can change their answers.
+
+    Example: consult panel reopen surveys/st-diplomacy-roundtable.yaml ACD-479
+    """
     from consult.cli.context import open_store
     from consult.session.panel import reopen as reopen_response
     from consult.store.surveys import resolve_survey

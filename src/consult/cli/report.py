@@ -43,21 +43,28 @@ def report(
     include_simulated: IncludeSimulatedOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx)."""
+    """Write the Excel report on support for each proposal (default: results/SURVEY-DATE.xlsx).
+
+    Example: consult report surveys/st-diplomacy-roundtable.yaml --lang ko -o report.xlsx
+    """
     from datetime import date
 
     from consult.cli.context import open_store, state
-    from consult.cli.options import check_output, hint_simulated, response_filter
+    from consult.cli.options import (
+        check_language,
+        check_output,
+        hint_simulated,
+        response_filter,
+    )
     from consult.errors import InputError
     from consult.store.surveys import resolve_survey
-    from consult.survey.model import survey_language
 
     if identify and not raw:
         raise InputError("--identify needs --raw: names only ever appear in the Raw answers sheet")
     flt = response_filter(round=round, include_simulated=include_simulated)
     with open_store() as store:
         s = resolve_survey(store, survey)
-        language = survey_language(s, lang)
+        language = check_language(s, lang)
         path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"
         if path.suffix.lower() != ".xlsx":
             raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")

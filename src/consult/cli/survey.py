@@ -18,7 +18,10 @@ def validate(
         list[Path], typer.Argument(help="Survey definition files (YAML).", show_default=False)
     ],
 ) -> None:
-    """Check survey definitions; list every problem with file, line and key path."""
+    """Check survey definitions; list every problem with file, line and key path.
+
+    Example: consult survey validate surveys/*.yaml
+    """
     from consult.errors import SurveyError
     from consult.survey.loader import load_survey
 
@@ -42,7 +45,10 @@ def show(
     ],
     lang: LangOpt = None,
 ) -> None:
-    """Show a survey's outline: proposals, questions, types, scales and conditions."""
+    """Show a survey's outline: proposals, questions, types, scales and conditions.
+
+    Example: consult survey show surveys/st-diplomacy-roundtable.yaml --lang ko
+    """
     from rich.console import Console
 
     from consult.reports.outline import render_outline

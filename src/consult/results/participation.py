@@ -7,9 +7,10 @@ access codes or names, only pseudonyms, so its output can be shown on a projecto
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from consult.store import STATUS_SUBMITTED, Store
+from consult.store import STATUS_SUBMITTED, ResponseFilter, Store
 from consult.survey.model import Survey
 
 
@@ -70,3 +71,12 @@ def participation_status(
     rows = store.participation_rows(survey.id, round)
     summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
     return {"survey": survey.id, "round": round, **summary}
+
+
+def simulated_left_out(store: Store, survey: Survey, flt: ResponseFilter) -> int:
+    """How many simulated responses ``flt`` leaves out (0 when it counts them)."""
+    if flt.include_simulated:
+        return 0
+    counted = sum(store.response_counts(survey.id, flt).values())
+    everything = sum(store.response_counts(survey.id, replace(flt, include_simulated=True)).values())
+    return everything - counted
