@@ -18,7 +18,6 @@ import json
 import math
 import random
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,12 +140,6 @@ def add_people(store: Store, survey: Survey, people: list[Person]) -> None:
             store.save_answer(response, key, value, survey.question(key).numeric(value))
         if person.submit:
             store.submit_response(response.id)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "consult.db") as s:
-        yield s
 
 
 @pytest.fixture

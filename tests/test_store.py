@@ -14,12 +14,6 @@ from consult.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 HASH = "a" * 64
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with open_store(tmp_path / "consult.db") as s:
-        yield s
-
-
 def raw(path: Path) -> sqlite3.Connection:
     """A plain connection, as another program would open the file."""
     return sqlite3.connect(path, isolation_level=None)

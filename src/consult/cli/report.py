@@ -59,8 +59,6 @@ def report(
     from consult.errors import InputError
     from consult.store.surveys import resolve_survey
 
-    if identify and not raw:
-        raise InputError("--identify needs --raw: names only ever appear in the Raw answers sheet")
     flt = response_filter(round=round, include_simulated=include_simulated)
     with open_store() as store:
         s = resolve_survey(store, survey)
