@@ -175,7 +175,7 @@ def test_only_the_prompts_module_prompts(module: str) -> None:
     assert "questionary" not in MODULES[module].read_text(encoding="utf-8"), module
 
 
-@pytest.mark.parametrize("module", ["consult.safe_text", "consult.errors", "consult.stats"])
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if LAYERS[unit_of(m)] == 1))
 def test_the_bottom_layer_is_pure(module: str) -> None:
     """No terminal library, no file system, no database at the bottom."""
     text = MODULES[module].read_text(encoding="utf-8")

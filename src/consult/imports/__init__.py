@@ -1,0 +1,1 @@
+"""Imports: reading the tabular files (CSV, XLSX) that people hand us."""

@@ -1,0 +1,1 @@
+"""Reports: the terminal tables, exports, output files and the Excel workbook."""

@@ -1,0 +1,1 @@
+"""Results: what the stored answers say, computed for every report to lay out."""

@@ -1,0 +1,1 @@
+"""Sessions: answering a survey (flow and prompts), the panel, and simulated responses."""

@@ -1,0 +1,1 @@
+"""Surveys: the model, the question types, reading and validating definitions (no database)."""
