@@ -107,3 +107,24 @@ def test_a_bare_command_group_shows_its_help(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "validate" in result.stdout and "show" in result.stdout
     assert result.stderr == ""
+
+
+def test_commands_that_only_read_refuse_a_missing_database(tmp_path: Path) -> None:
+    """A mistyped --db must not look like an empty consultation (and must create nothing)."""
+    survey = str(ROOT / EXAMPLE)
+    for command in (
+        ["results", survey],
+        ["results", survey, "--json"],
+        ["status", survey],
+        ["export", survey],
+        ["report", survey],
+        ["panel", "list", survey],
+        ["panel", "reopen", survey, "ACD-479"],
+    ):
+        done = consult("--db", "typo.db", *command, cwd=tmp_path)
+        assert done.returncode == 2, command
+        assert done.stderr.startswith("Error: typo.db: no such database"), done.stderr
+        assert done.stdout == ""
+        assert list(tmp_path.iterdir()) == [], command
+    made = consult("--db", "new.db", "simulate", survey, "-n", "2", cwd=tmp_path)
+    assert made.returncode == 0 and (tmp_path / "new.db").exists()

@@ -21,8 +21,16 @@ class State:
 state = State()
 
 
-def open_store() -> Store:
-    """Open the database named by ``--db`` (created on first use)."""
+def open_store(*, create: bool = True) -> Store:
+    """Open the database named by ``--db``: created on first use by the commands that write,
+    refused when missing by those that only read (a mistyped path must not look empty)."""
     from consult.store import open_store as open_database
 
-    return open_database(state.db)
+    if not create and not (state.db.exists() and state.db.stat().st_size > 0):
+        from consult.errors import InputError
+
+        raise InputError(
+            f"{state.db}: no such database (check --db or CONSULT_DB; 'consult run', "
+            "'panel add', 'panel import' and 'simulate' create one)"
+        )
+    return open_database(state.db, create=create)

@@ -59,7 +59,7 @@ def export(
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     if output is not None:
         check_output(output, force, state.db)
-    with open_store() as store:
+    with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         check_groups(s, flt.groups)
         res = aggregate(store, s, flt, check_language(s, lang)) if what == "summary" else None

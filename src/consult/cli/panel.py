@@ -108,7 +108,7 @@ def list_(
     from consult.session.panel import list_panel
     from consult.store.surveys import resolve_survey
 
-    with open_store() as store:
+    with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         entries = list_panel(store, s)
     rows = []
@@ -167,7 +167,7 @@ def reopen(
     from consult.session.panel import reopen as reopen_response
     from consult.store.surveys import resolve_survey
 
-    with open_store() as store:
+    with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         response = reopen_response(store, s, code)
         pseudonym = store.participant(response.participant_id).pseudonym

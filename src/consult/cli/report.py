@@ -60,7 +60,7 @@ def report(
     from consult.store.surveys import resolve_survey
 
     flt = response_filter(round=round, include_simulated=include_simulated)
-    with open_store() as store:
+    with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         language = check_language(s, lang)
         path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"

@@ -63,7 +63,7 @@ def results(
 
     _check_combination(as_json, comments, watch, interval)
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
-    with open_store() as store:
+    with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         language = check_language(s, lang)
         check_groups(s, flt.groups)

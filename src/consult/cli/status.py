@@ -19,7 +19,7 @@ def status(
     from consult.results.participation import participation_status
     from consult.store.surveys import resolve_survey
 
-    with open_store() as store:
+    with open_store(create=False) as store:
         figures = participation_status(
             store, resolve_survey(store, survey), round=round, include_simulated=include_simulated
         )
