@@ -16,6 +16,7 @@ from typing import IO, Any
 from consult.errors import ConsultError, InputError
 from consult.reports.output_file import is_stream, replacing
 from consult.results.aggregation import Results
+from consult.results.answers import answer_records
 from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
@@ -60,34 +61,6 @@ SUMMARY_COLUMNS = (
     "max_divergence",
     "contested",
 )
-
-
-def answer_records(store: Store, survey: Survey, flt: ResponseFilter) -> Iterator[dict[str, Any]]:
-    """Every admitted answer as a flat record, streamed from the store."""
-    for (
-        pseudonym,
-        group,
-        rnd,
-        status,
-        simulated,
-        question,
-        value,
-        numeric,
-        at,
-    ) in store.export_answers(survey.id, flt, [q.key for q in survey.questions()]):
-        proposal = question.split(".", 1)[0] if "." in question else ""
-        yield {
-            "participant": pseudonym,
-            "group": group,
-            "round": rnd,
-            "status": status,
-            "simulated": bool(simulated),
-            "proposal": proposal,
-            "question": question,
-            "value": json.loads(value),
-            "numeric": numeric,
-            "answered_at": at,
-        }
 
 
 def summary_records(results: Results) -> Iterator[dict[str, Any]]:

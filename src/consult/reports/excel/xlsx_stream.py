@@ -7,7 +7,7 @@ cell), in the form openpyxl itself writes (inline strings, ``t="n"`` numbers); o
 writes everything else: the sheet's head and first rows, widths, frozen panes, tables, styles.
 :func:`splice` then puts the rows into their sheet's ``<sheetData>`` in the saved file.
 
-Text is made safe as :mod:`consult.reports.excel.workbook` makes it: no character XML
+Text is made safe as :func:`consult.reports.excel.style.cell` makes it: no character XML
 forbids, cut at Excel's limit, and a text that a spreadsheet would read as a formula gets the
 quote-prefix style, so it stays text even when someone edits the cell.
 """

@@ -1,0 +1,92 @@
+"""The Method sheet: what the report counts and how, so a reader can check or repeat it."""
+
+from __future__ import annotations
+
+import platform
+from typing import Any
+
+import openpyxl
+from openpyxl import Workbook
+
+from consult import __version__
+from consult.reports.excel.context import ReportContext
+from consult.reports.excel.style import (
+    BOLD,
+    DECIMAL2,
+    TITLE_FONT,
+    WRAP_TOP,
+    cell,
+    new_sheet,
+    set_widths,
+)
+
+
+def write(ctx: ReportContext, wb: Workbook) -> str:
+    """Write the Method sheet; returns its name."""
+    label = ctx.label
+    ws = new_sheet(wb, label("sheet.method"))
+    set_widths(ws, [38, 110])
+    ws.append([cell(ws, label("method.heading"), font=TITLE_FONT)])
+    ws.append([])
+    for key, value in _items(ctx):
+        ws.append(
+            [
+                cell(ws, label(key), font=BOLD, align=WRAP_TOP),
+                cell(ws, value, fmt=DECIMAL2 if isinstance(value, float) else None, align=WRAP_TOP),
+            ]
+        )
+    return ws.title
+
+
+def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """(label key, value) for each line of the sheet."""
+    r = ctx.results
+    s = ctx.survey
+    flt = ctx.flt
+    label = ctx.label
+    abstentions = sum(p.stats.panel.n_abstained for p in r.proposals)
+    filters = []
+    if flt.groups:
+        filters.append(
+            label("col.group") + ": " + ", ".join(ctx.group_label(g) for g in flt.groups)
+        )
+    if flt.since:
+        filters.append(label("m.since", date=flt.since))
+    if flt.until:
+        filters.append(label("m.until", date=flt.until))
+    if ctx.raw:
+        raw_text = label("m.raw.identified" if ctx.identify else "m.raw.pseudonymous")
+    else:
+        raw_text = label("m.raw.none")
+    respondents = ", ".join(f"{ctx.group_label(g)} {n}" for g, n in r.respondents.items())
+    simulated = "m.simulated.included" if flt.include_simulated else "m.simulated.excluded"
+    unfinished = "m.unfinished.included" if flt.include_in_progress else "m.unfinished.excluded"
+    comments = "m.comments.included" if ctx.with_comments else "m.comments.excluded"
+    return [
+        ("m.survey_id", s.id),
+        ("m.title", r.title),
+        ("m.version", s.version),
+        ("m.hash", s.hash),
+        ("m.language", ctx.lang),
+        ("m.rounds", label("round", n=flt.round) if flt.round else label("all_rounds")),
+        ("m.respondents", f"{r.n_respondents} ({respondents})"),
+        ("m.consensus", r.consensus_rule),
+        ("m.interval", label("m.interval.text")),
+        ("m.quantile", label("m.quantile.text")),
+        ("m.balanced", label("m.balanced.text")),
+        ("m.gap", label("m.gap.text")),
+        ("m.weighting", label("m.weighting.text")),
+        ("m.filters", "; ".join(filters) or label("m.filters.none")),
+        ("m.abstentions", label("m.abstentions.text", n=abstentions)),
+        ("m.simulated", label(simulated, n=ctx.data.simulated)),
+        ("m.unfinished", label(unfinished)),
+        ("m.alpha", r.alpha_ordinal),
+        ("m.raw", raw_text),
+        ("m.comments", label(comments, n=ctx.data.comment_total)),
+        ("m.generated", ctx.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        (
+            "m.tool",
+            f"consult {__version__} (Python {platform.python_version()}, "
+            f"openpyxl {openpyxl.__version__})",
+        ),
+    ]

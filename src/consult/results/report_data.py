@@ -1,0 +1,144 @@
+"""Everything the Excel report shows, read from the store: the results and what goes with them.
+
+The small figures are computed at once; the big lists (comments, raw answers) come as iterator
+factories, so a report streams them and memory does not grow with the number of answers. Read
+within one snapshot (:func:`open_report_data`): a session answering meanwhile is wholly in the
+report or wholly out of it, in every sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from consult.results.aggregation import Results, aggregate, iter_comments
+from consult.results.answers import answer_records, without_free_text
+from consult.results.participation import summarise
+from consult.store import ResponseFilter, Store
+from consult.survey.model import Survey
+
+#: pseudonym -> (name, organisation)
+Identities = dict[str, tuple[str | None, str | None]]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a report is made of. Call the iterator factories inside the snapshot it was read in,
+    and run each iterator to its end there."""
+
+    results: Results
+    #: The round the figures are of: the one the results settled on, else the survey's current.
+    round: int
+    #: Simulated responses the filter counts, or leaves out.
+    simulated: int
+    #: group -> {"invited", "started", "submitted"} in ``round``, for the filter's groups.
+    participation: dict[str, dict[str, int]]
+    #: Names and organisations, only when asked to identify (else empty).
+    identities: Identities
+    #: How many raw answer records :attr:`answers` yields (0 when raw answers were not asked).
+    raw_answers: int
+    #: Every free-text answer, anonymous, in survey order:
+    #: {"question", "proposal", "group", "text"}.
+    comments: Callable[[], Iterator[dict[str, str]]]
+    #: One question's free-text answers, at most ``limit`` of them.
+    follow_ups: Callable[[str, int], Iterator[dict[str, str]]]
+    #: The raw answer records (without any free text when comments were left out).
+    answers: Callable[[], Iterator[dict[str, Any]]]
+
+    @property
+    def filter(self) -> ResponseFilter:
+        """The filter with the round the results settled on."""
+        return self.results.filter
+
+    @property
+    def comment_total(self) -> int:
+        """How many free-text answers the filter admits."""
+        return sum(
+            n for per_group in self.results.comment_counts.values() for n in per_group.values()
+        )
+
+
+def report_data(
+    store: Store,
+    survey: Survey,
+    flt: ResponseFilter,
+    lang: str,
+    *,
+    raw: bool = False,
+    identify: bool = False,
+    comments: bool = True,
+) -> ReportData:
+    """Compute what a report of ``survey`` shows. Call it inside ``store.snapshot()`` and use
+    the result there (or use :func:`open_report_data`, which does both).
+
+    ``raw`` counts the raw answers; ``identify`` reads names (only ever for raw answers);
+    ``comments=False`` leaves free text out of the raw answers and their count.
+    """
+    results = aggregate(store, survey, flt, lang)
+    flt = results.filter  # the round aggregate settled on, for everything below
+    rnd = flt.round or store.current_round(survey.id)
+    flipped = replace(flt, include_simulated=not flt.include_simulated)
+    simulated = abs(sum(store.response_counts(survey.id, flipped).values()) - results.n_respondents)
+    identities: Identities = store.export_identities(survey.id) if identify else {}
+
+    def follow_ups(key: str, limit: int) -> Iterator[dict[str, str]]:
+        return iter_comments(store, survey, flt, [key], limit)
+
+    def answers() -> Iterator[dict[str, Any]]:
+        records = answer_records(store, survey, flt)
+        return records if comments else without_free_text(records, survey)
+
+    data = ReportData(
+        results=results,
+        round=rnd,
+        simulated=simulated,
+        participation=_participation(store, survey, flt, rnd),
+        identities=identities,
+        raw_answers=0,
+        comments=lambda: iter_comments(store, survey, flt),
+        follow_ups=follow_ups,
+        answers=answers,
+    )
+    if raw:
+        total = store.report_answer_count(survey.id, flt)
+        if not comments:
+            total -= data.comment_total
+        data = replace(data, raw_answers=total)
+    return data
+
+
+@contextmanager
+def open_report_data(
+    store: Store,
+    survey: Survey,
+    flt: ResponseFilter,
+    lang: str,
+    *,
+    raw: bool = False,
+    identify: bool = False,
+    comments: bool = True,
+) -> Iterator[ReportData]:
+    """:func:`report_data` within one snapshot of the store, held until the block ends: write
+    the whole report inside it."""
+    with store.snapshot():
+        yield report_data(store, survey, flt, lang, raw=raw, identify=identify, comments=comments)
+
+
+def _participation(
+    store: Store, survey: Survey, flt: ResponseFilter, rnd: int
+) -> dict[str, dict[str, int]]:
+    """Invited, started and submitted by group, for the round and the simulated filter."""
+    summary = summarise(
+        store.participation_rows(survey.id, rnd),
+        survey.group_ids,
+        include_simulated=flt.include_simulated,
+    )
+    out = {
+        g["group"]: {k: g[k] for k in ("invited", "started", "submitted")}
+        for g in summary["groups"]
+    }
+    if flt.groups:
+        out = {g: c for g, c in out.items() if g in flt.groups}
+    return out
