@@ -231,7 +231,11 @@ def test_results_json_equals_the_library(demo: Path) -> None:
     survey = load_survey(ROOT / SURVEY)
     with open_store(demo / "results" / "consult.db") as store:
         expected = aggregate(store, survey, ResponseFilter(include_simulated=True)).to_dict()
-    assert json.loads(run.stdout) == {"format": 1, "kind": "results", **json.loads(json.dumps(expected))}
+    assert json.loads(run.stdout) == {
+        "format": 1,
+        "kind": "results",
+        **json.loads(json.dumps(expected)),
+    }
     # Piped, the JSON is compact: one line (Python's C encoder; indenting is for terminals).
     assert run.stdout.count("\n") == 1
 

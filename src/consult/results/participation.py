@@ -78,5 +78,7 @@ def simulated_left_out(store: Store, survey: Survey, flt: ResponseFilter) -> int
     if flt.include_simulated:
         return 0
     counted = sum(store.response_counts(survey.id, flt).values())
-    everything = sum(store.response_counts(survey.id, replace(flt, include_simulated=True)).values())
+    everything = sum(
+        store.response_counts(survey.id, replace(flt, include_simulated=True)).values()
+    )
     return everything - counted
