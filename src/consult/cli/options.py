@@ -171,9 +171,9 @@ def hint_simulated(store: Store, survey: Survey, flt: ResponseFilter) -> None:
     """Say on stderr how many simulated responses ``flt`` leaves out, and how to count them."""
     import sys
 
-    from consult.results.participation import simulated_left_out
+    from consult.results.participation import simulated_responses
 
-    left_out = simulated_left_out(store, survey, flt)
+    left_out = 0 if flt.include_simulated else simulated_responses(store, survey, flt)
     if left_out > 0:
         sys.stderr.write(
             f"{left_out} simulated responses left out; add --include-simulated to count them.\n"

@@ -73,12 +73,9 @@ def participation_status(
     return {"survey": survey.id, "round": round, **summary}
 
 
-def simulated_left_out(store: Store, survey: Survey, flt: ResponseFilter) -> int:
-    """How many simulated responses ``flt`` leaves out (0 when it counts them)."""
-    if flt.include_simulated:
-        return 0
-    counted = sum(store.response_counts(survey.id, flt).values())
-    everything = sum(
-        store.response_counts(survey.id, replace(flt, include_simulated=True)).values()
-    )
-    return everything - counted
+def simulated_responses(store: Store, survey: Survey, flt: ResponseFilter) -> int:
+    """How many simulated responses match ``flt`` otherwise: the ones it counts when it
+    includes them, the ones it leaves out when it does not."""
+    with_them = sum(store.response_counts(survey.id, replace(flt, include_simulated=True)).values())
+    without = sum(store.response_counts(survey.id, replace(flt, include_simulated=False)).values())
+    return with_them - without

@@ -15,7 +15,7 @@ from typing import Any
 
 from consult.results.aggregation import Results, aggregate, iter_comments
 from consult.results.answers import answer_records, without_free_text
-from consult.results.participation import summarise
+from consult.results.participation import simulated_responses, summarise
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
@@ -79,8 +79,7 @@ def report_data(
     results = aggregate(store, survey, flt, lang)
     flt = results.filter  # the round aggregate settled on, for everything below
     rnd = flt.round or store.current_round(survey.id)
-    flipped = replace(flt, include_simulated=not flt.include_simulated)
-    simulated = abs(sum(store.response_counts(survey.id, flipped).values()) - results.n_respondents)
+    simulated = simulated_responses(store, survey, flt)
     identities: Identities = store.export_identities(survey.id) if identify else {}
 
     def follow_ups(key: str, limit: int) -> Iterator[dict[str, str]]:
