@@ -43,7 +43,7 @@ SQL_MODULES = {
     "consult.store.schema",
 }
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.
-PROMPT_MODULES = {"consult.session.terminal"}
+PROMPT_MODULES = {"consult.session.prompts"}
 
 
 def module_name(path: Path) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from consult.session.terminal import CLEAR_SCREEN, NOT_A_TTY
+from consult.session.prompts import CLEAR_SCREEN
+from consult.session.run import NOT_A_TTY
 from consult.store import NewParticipant, open_store
 from consult.store.surveys import resolve_survey
 

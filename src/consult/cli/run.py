@@ -37,7 +37,8 @@ def run(
     Example: consult run surveys/st-diplomacy-roundtable.yaml --kiosk
     """
     from consult.cli.context import open_store
-    from consult.session.terminal import Outcome, check_terminal, run_session
+    from consult.session.flow import Outcome
+    from consult.session.run import check_terminal, run_session
     from consult.store.surveys import resolve_survey
 
     check_terminal()  # before touching the database: a pipe gets one clear line

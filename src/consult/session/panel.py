@@ -7,11 +7,11 @@ facilitator's list.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from consult.errors import InputError
+from consult.imports.tabular import bad_rows, check_columns, clean, column_keys, read_rows, records
 from consult.store import STATUS_SUBMITTED, NewParticipant, Participant, Response, Store
 from consult.survey.model import Survey
 
@@ -65,18 +65,11 @@ def add_participant(
     language: str | None = None,
 ) -> Participant:
     """Register one participant of ``survey``; returns them with their new access code."""
-    person = NewParticipant(group, _clean(name), _clean(organisation), _clean(language))
+    person = NewParticipant(group, clean(name), clean(organisation), clean(language))
     problems = _check_person(survey, person)
     if problems:
         raise InputError("; ".join(problems))
     return store.add_participants(survey.id, [person])[0]
-
-
-def _clean(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def read_panel_file(survey: Survey, path: str | Path) -> list[NewParticipant]:
@@ -85,112 +78,29 @@ def read_panel_file(survey: Survey, path: str | Path) -> list[NewParticipant]:
     Row numbers are the spreadsheet's: the header is row 1.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if suffix == ".csv":
-        rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    else:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx")
+    rows = read_rows(path)
     if not rows:
         raise InputError(f"{path}: the file is empty; expected a header row with a 'group' column")
     header_line, header = rows[0]
-    columns = []
-    for cell in header:
-        key = (_clean(cell) or "").lower().replace(" ", "_")
-        columns.append(_COLUMN_ALIASES.get(key, key))
-    unknown = [c for c in columns if c and c not in PANEL_COLUMNS]
-    if unknown:
-        raise InputError(
-            f"{path}: row {header_line}: unknown column {unknown[0]!r} "
-            f"(expected: {', '.join(PANEL_COLUMNS)})"
-        )
-    if "group" not in columns:
-        raise InputError(f"{path}: row {header_line}: no 'group' column in the header")
-    twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
-    if twice:
-        raise InputError(f"{path}: row {header_line}: column {twice!r} appears twice")
+    columns = column_keys(header, _COLUMN_ALIASES)
+    check_columns(path, header_line, columns, PANEL_COLUMNS, required=("group",))
     people, problems = [], []
-    for line, cells in rows[1:]:
-        values = {c: _clean(v) for c, v in zip(columns, cells, strict=False) if c}
-        # A value under no column name would be dropped without a word: refuse it instead.
-        stray = next(
-            (
-                (i, v)
-                for i, v in enumerate(cells, 1)
-                if _clean(v) and (i > len(columns) or not columns[i - 1])
-            ),
-            None,
-        )
-        if not any(values.values()) and stray is None:
-            continue  # blank rows are common at the end of spreadsheets
-        if stray is not None:
-            problems.append(
-                f"row {line}: {_clean(stray[1])!r} in column {stray[0]}, which has no name "
-                "in the header"
-            )
+    for record in records(rows[1:], columns):
+        values = record.values
+        problems.extend(record.problems)
         person = NewParticipant(
             group_id=values.get("group") or "",
             name=values.get("name"),
             organisation=values.get("organisation"),
             language=(values.get("language") or "").lower() or None,
         )
-        problems.extend(f"row {line}: {p}" for p in _check_person(survey, person))
+        problems.extend(f"row {record.line}: {p}" for p in _check_person(survey, person))
         people.append(person)
     if problems:
-        n = len({p.split(":")[0] for p in problems})
-        lines = "\n".join(f"  {p}" for p in problems)
-        raise InputError(
-            f"{path}: {n} bad row{'s' if n != 1 else ''}; nothing was imported\n{lines}"
-        )
+        raise bad_rows(path, problems)
     if not people:
         raise InputError(f"{path}: no participants in the file")
     return people
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        # utf-8-sig: spreadsheets save CSV with a byte-order mark.
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            sample = handle.read(4096)
-            handle.seek(0)
-            try:
-                dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            # strict: a quote left open must not swallow the rest of the file into one cell
-            reader = csv.reader(handle, dialect, strict=True)
-            rows: list[tuple[int, list[str]]] = []
-            try:
-                for row in reader:  # a spreadsheet's row is a record, however many lines
-                    rows.append((len(rows) + 1, row))
-            except csv.Error as exc:
-                n = len(rows) + 1
-                raise InputError(f"{path}: row {n}: cannot read the CSV ({exc})") from None
-            return rows
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            f"{path}: cannot read the workbook ({exc or type(exc).__name__})"
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # a stale <dimension> in the file would hide rows and columns
-        # Numbered as they come (read-only sheets fill in empty rows): a row whose first cell
-        # is empty is still a row.
-        return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
 
 
 def import_panel(store: Store, survey: Survey, path: str | Path) -> list[Participant]:

@@ -1,0 +1,265 @@
+"""The prompts: the only module that imports questionary.
+
+:class:`Terminal` is where prompts and panels go; ``PROMPTS`` asks one question of each type.
+A new question type needs its definition in ``consult.survey`` and one ``ask_*`` function here,
+registered in ``PROMPTS`` (``tests/test_session_flow.py`` checks that every type has one).
+Prompt messages come from survey files and translations: they are kept to one clean line, and
+anything printed is neutralised (no markup, no terminal escapes).
+
+questionary is imported inside the functions that prompt, so that importing this module (and
+``consult --help``) stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+
+from consult.i18n import Labels
+from consult.i18n.session import LABELS
+from consult.safe_text import strip_control
+from consult.session.flow import format_ranking, option_label
+from consult.survey.model import ABSTAIN, Question, Survey
+
+#: Clear the scrollback, home the cursor, clear the screen: nothing of the last participant stays.
+CLEAR_SCREEN = "\x1b[3J\x1b[H\x1b[2J"
+_SKIP = "\x00skip"  # a choice value no option id can take
+
+
+def say(lang: str, key: str, **values: Any) -> str:
+    """The participant's words for ``key`` in ``lang`` (``consult.i18n.session``)."""
+    return Labels(LABELS, lang)(key, **values)
+
+
+def terminal_text(text: str) -> Text:
+    """A rich ``Text`` that shows ``text`` literally: no markup, no escape sequences."""
+    return Text(strip_control(text))
+
+
+@dataclass
+class Terminal:
+    """Where prompts and panels go. ``prompt_kwargs`` (input/output) lets tests run in-process."""
+
+    console: Any = None
+    prompt_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.console is None:
+            from rich.console import Console
+
+            self.console = Console(highlight=False)
+
+    def print(self, *items: Any, **kwargs: Any) -> None:
+        self.console.print(*items, **kwargs)
+
+    def clear(self) -> None:
+        self.console.file.write(CLEAR_SCREEN)
+        self.console.file.flush()
+
+    def ask(self, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one questionary prompt; Ctrl-C and Ctrl-D both raise KeyboardInterrupt."""
+        try:
+            return make(*args, **kwargs, **self.prompt_kwargs).unsafe_ask()
+        except EOFError:
+            raise KeyboardInterrupt from None
+
+    def select(self, message: str, choices: list[Any], default: Any = None, **kw: Any) -> Any:
+        import questionary
+
+        values = [c.value if isinstance(c, questionary.Choice) else c for c in choices]
+        if default not in values:
+            default = None
+        return self.ask(questionary.select, plain(message), choices=choices, default=default, **kw)
+
+    def text(self, message: str, default: str = "", validate: Any = None, **kw: Any) -> str:
+        import questionary
+
+        return self.ask(questionary.text, plain(message), default=default, validate=validate, **kw)
+
+    def password(self, message: str, **kw: Any) -> str:
+        """Typed without echo (the kiosk's exit word)."""
+        import questionary
+
+        return self.ask(questionary.password, message, **kw)
+
+    def pause(self, message: str) -> None:
+        import questionary
+
+        with contextlib.suppress(KeyboardInterrupt):
+            self.ask(questionary.press_any_key_to_continue, plain(message))
+
+
+def plain(text: str) -> str:
+    """Text from a survey file or a translation as one clean prompt line."""
+    return " ".join(strip_control(text).split())
+
+
+def choice(title: str, value: Any, **kw: Any) -> Any:
+    """A questionary ``Choice`` with a clean title."""
+    import questionary
+
+    return questionary.Choice(plain(title), value=value, **kw)
+
+
+# --- asking one question ------------------------------------------------------------------------
+
+#: ``ask(term, survey, question, lang, default, qmark)``: the value to store, or None (skipped).
+Ask = Callable[[Terminal, Survey, Question, str, Any, str], Any]
+
+
+def ask_question(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str = "?"
+) -> Any:
+    """Prompt for ``q``: the value to store, or None when an optional question is skipped."""
+    if q.help:
+        term.print(terminal_text(q.help.get(lang)), style="dim")
+    return PROMPTS[q.type](term, survey, q, lang, default, qmark)
+
+
+def ask_scale(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    scale = survey.scale(q.scale or "")
+    choices = [choice(f"{p.value}  {p.label.get(lang)}", p.value) for p in scale.points]
+    if scale.abstain:
+        choices.append(choice(scale.abstain.get(lang), ABSTAIN))
+    return _pick(term, q, lang, choices, default, qmark)
+
+
+def ask_single(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    choices = [choice(o.label.get(lang), o.id) for o in q.options]
+    return _pick(term, q, lang, choices, default, qmark)
+
+
+def _pick(
+    term: Terminal, q: Question, lang: str, choices: list[Any], default: Any, qmark: str
+) -> Any:
+    if not q.required:
+        choices = [*choices, choice(say(lang, "skip"), _SKIP)]
+    value = term.select(q.text.get(lang), choices, default, qmark=qmark)
+    return None if value == _SKIP else value
+
+
+def ask_multiple(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    import questionary
+
+    chosen = set(default or ())
+    lo = q.min_choices if q.min_choices is not None else (1 if q.required else 0)
+    hi = q.max_choices
+
+    def validate(picked: list[str]) -> bool | str:
+        if not picked and not q.required:
+            return True  # an empty optional answer is a skip
+        if len(picked) < lo:
+            return say(lang, "choose_min", n=lo)
+        if hi is not None and len(picked) > hi:
+            return say(lang, "choose_max", n=hi)
+        return True
+
+    choices = [choice(o.label.get(lang), o.id, checked=o.id in chosen) for o in q.options]
+    picked = term.ask(
+        questionary.checkbox,
+        plain(q.text.get(lang)),
+        choices=choices,
+        validate=validate,
+        qmark=qmark,
+    )
+    return picked or None
+
+
+def ask_ranking(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    """An ordering prompt: choose the first, then the next among those left, and so on."""
+    previous = list(default or ())
+    remaining = [o.id for o in q.options]
+    order: list[str] = []
+    n = len(remaining)
+    while len(remaining) > 1:
+        i = len(order) + 1
+        choices = [choice(option_label(q, o, lang), o) for o in remaining]
+        if i == 1 and not q.required:
+            choices.append(choice(say(lang, "skip"), _SKIP))
+        guess = previous[i - 1] if len(previous) >= i else None
+        message = say(lang, "rank_step", text=q.text.get(lang), i=i, n=n)
+        picked = term.select(message, choices, guess, qmark=qmark)
+        if picked == _SKIP:
+            return None
+        order.append(picked)
+        remaining.remove(picked)
+    order.extend(remaining)
+    term.print(terminal_text(say(lang, "ranked", order=format_ranking(q, order, lang))))
+    return order
+
+
+def ask_number(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    def parse(raw: str) -> int | float | str | None:
+        raw = raw.strip().replace(",", "")
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            return say(lang, "need_number")
+        if value != value or value in (float("inf"), float("-inf")):
+            return say(lang, "need_number")
+        if q.integer:
+            if not value.is_integer():
+                return say(lang, "need_integer")
+            value = int(value)
+        if q.min is not None and value < q.min:
+            return say(lang, "min", v=_num(q.min))
+        if q.max is not None and value > q.max:
+            return say(lang, "max", v=_num(q.max))
+        return value
+
+    def validate(raw: str) -> bool | str:
+        result = parse(raw)
+        if result is None:
+            return True if not q.required else say(lang, "required")
+        return result if isinstance(result, str) else True
+
+    raw = term.text(
+        q.text.get(lang), "" if default is None else _num(default), validate, qmark=qmark
+    )
+    return parse(raw)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def ask_text(
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str
+) -> Any:
+    def validate(raw: str) -> bool | str:
+        if q.max_length is not None and len(raw) > q.max_length:
+            return say(lang, "too_long", n=q.max_length, m=len(raw))
+        if q.required and not raw.strip():
+            return say(lang, "required")
+        return True
+
+    raw = term.text(q.text.get(lang), default or "", validate, qmark=qmark)
+    # Stored as typed; an empty optional answer is a skip.
+    return raw if raw.strip() else None
+
+
+#: The prompt of each question type (``consult.survey.model.QUESTION_TYPES``).
+PROMPTS: dict[str, Ask] = {
+    "scale": ask_scale,
+    "single_choice": ask_single,
+    "multiple_choice": ask_multiple,
+    "ranking": ask_ranking,
+    "number": ask_number,
+    "text": ask_text,
+}

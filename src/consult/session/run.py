@@ -1,0 +1,400 @@
+"""``consult run``: one participant, or a kiosk loop, answering in this terminal.
+
+A participant identifies with an access code (or, in open enrolment, joins a group and gets one),
+picks a language, consents and answers profile, proposals and closing questions, then reviews
+and submits. The decisions are ``consult.session.flow``'s and the prompts
+``consult.session.prompts``'s; this module puts the screens in order. Every answer is committed
+the moment it is given, so Ctrl-C, a closed terminal or a killed process lose nothing answered;
+running again with the same code resumes.
+
+Kiosk mode loops over participants on one shared terminal and clears the screen and the
+scrollback between them. Participant text is shown back literally (markup and terminal escapes
+neutralised) and stored as typed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from consult.errors import ConsultError, InputError
+from consult.i18n.session import (
+    HAVE_CODE,
+    HOW_TO_START,
+    I_AM_NEW,
+    LANGUAGE_NAMES,
+    UNKNOWN_CODE,
+    WELCOME_CODE,
+)
+from consult.session.flow import (
+    Answering,
+    Outcome,
+    Sections,
+    check_not_closed,
+    format_answer,
+    is_exit_word,
+    lookup,
+    new_exit_word,
+    version_begun,
+)
+from consult.session.prompts import Terminal, ask_question, choice, say, terminal_text
+from consult.store import NewParticipant, Participant, Store, format_code, normalise_code
+from consult.survey.model import Question, Survey
+
+NOT_A_TTY = (
+    "consult run needs an interactive terminal, but its input is not one; "
+    "run it in a terminal window (over ssh, use ssh -t)"
+)
+_NEW = object()  # "I am new": a participant to create after consent
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or Ctrl-D) while answering, with who was answering and in which language."""
+
+    def __init__(self, participant: Participant | None, lang: str | None) -> None:
+        super().__init__()
+        self.participant = participant
+        self.lang = lang
+
+
+# --- the session: one participant, or a kiosk loop --------------------------------------------
+
+
+def check_terminal(stdin: Any = None, stdout: Any = None) -> None:
+    """Raise InputError unless both ends are a terminal: prompts cannot run on a pipe."""
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    if not stdin.isatty():
+        raise InputError(NOT_A_TTY)
+    if not stdout.isatty():
+        raise InputError("consult run needs an interactive terminal, but its output is redirected")
+
+
+def run_session(
+    store: Store,
+    survey: Survey,
+    *,
+    code: str | None = None,
+    kiosk: bool = False,
+    exit_word: str | None = None,
+    round: int | None = None,
+    term: Terminal | None = None,
+) -> Outcome:
+    """``consult run``: one participant, or a kiosk loop until the facilitator ends it.
+
+    ``round`` is the round answered (default: the survey's current round).
+    """
+    if term is None:
+        check_terminal()
+        term = Terminal()
+    if code is not None:
+        lookup(store, survey, code)  # an unknown --code is bad input, before anything is recorded
+    if round is None:
+        round = store.current_round(survey.id)
+    session_id = store.start_session(survey.id, "kiosk" if kiosk else "single")
+    try:
+        if kiosk:
+            return _kiosk(term, store, survey, session_id, round, code, exit_word)
+        who = lookup(store, survey, code) if code is not None else None
+        try:
+            if who is None:
+                term.print(terminal_text(survey.title.get(survey.languages[0])), style="bold")
+                who = _ask_identity(term, store, survey)
+                if isinstance(who, Participant):
+                    check_not_closed(store, survey, who, round)
+            return answer_as(term, store, survey, who, round=round, session_id=session_id)
+        except KeyboardInterrupt as exc:
+            # The participant's own terminal: remind them of the code that resumes.
+            who = exc.participant if isinstance(exc, Interrupted) else None
+            lang = (exc.lang if isinstance(exc, Interrupted) else None) or survey.languages[0]
+            code = format_code(who.code) if isinstance(who, Participant) else None
+            term.print()
+            term.print(terminal_text(say(lang, "stopped_code" if code else "stopped", code=code)))
+            return Outcome.INTERRUPTED
+    finally:
+        store.end_session(session_id)
+
+
+def _kiosk(
+    term: Terminal,
+    store: Store,
+    survey: Survey,
+    session_id: int,
+    round: int,
+    code: str | None,
+    exit_word: str | None,
+) -> Outcome:
+    if not exit_word:
+        exit_word = new_exit_word()
+        term.print(
+            "Kiosk mode. To end it, press Ctrl-C at the welcome screen and type the exit word: "
+            f"{exit_word}"
+        )
+        term.pause("Note the exit word, then press any key to open the kiosk")
+    notice = ""
+    first_code = code
+    while True:
+        term.clear()
+        term.print(terminal_text(survey.title.get(survey.languages[0])), style="bold")
+        if notice:
+            term.print(terminal_text(notice), style="green")
+        notice = ""
+        try:
+            if first_code is not None:
+                who: Any = lookup(store, survey, first_code)
+                first_code = None
+            else:
+                who = _ask_identity(term, store, survey, exit_word)
+        except KeyboardInterrupt:
+            who = None
+        if who is None:
+            if _facilitator_ends(term, exit_word):
+                term.clear()
+                return Outcome.ENDED
+            continue
+        try:
+            outcome = answer_as(term, store, survey, who, round=round, session_id=session_id)
+            if outcome in (Outcome.SUBMITTED, Outcome.DECLINED):
+                # Clear first: the review table must not wait on screen for the next person.
+                term.clear()
+                key = "submitted" if outcome is Outcome.SUBMITTED else "declined"
+                term.print(terminal_text(f"{say('en', key)}\n{say('ko', key)}"), style="bold green")
+                term.pause(say("en", "press_enter") + " / " + say("ko", "press_enter"))
+            elif outcome is Outcome.LATER:
+                notice = "Answers saved. / 응답이 저장되었습니다."
+        except KeyboardInterrupt:
+            notice = "Paused; answers so far are saved. / 응답이 저장되었습니다."
+        except ConsultError as exc:
+            term.print(terminal_text(str(exc)), style="yellow")
+            term.pause(say("en", "press_enter"))
+
+
+def _facilitator_ends(term: Terminal, exit_word: str) -> bool:
+    try:
+        typed = term.password(
+            "Facilitator: type the exit word to end the session (Enter to go back)", qmark="»"
+        )
+    except KeyboardInterrupt:
+        return False
+    return is_exit_word(typed, exit_word)
+
+
+# --- who answers --------------------------------------------------------------------------------
+
+
+def _ask_identity(
+    term: Terminal, store: Store, survey: Survey, exit_word: str | None = None
+) -> Any:
+    """A Participant, ``_NEW`` (open enrolment), or None for the facilitator's exit word."""
+    if survey.settings.enrolment == "open":
+        pick = term.select(
+            HOW_TO_START, [choice(HAVE_CODE, "code"), choice(I_AM_NEW, "new")], qmark="»"
+        )
+        if pick == "new":
+            return _NEW
+    while True:
+        raw = term.text(WELCOME_CODE, qmark="»")
+        if is_exit_word(raw, exit_word):
+            return None
+        if not normalise_code(raw):
+            continue
+        participant = store.participant_by_code(survey.id, raw)
+        if participant is None:
+            term.print(terminal_text(UNKNOWN_CODE), style="yellow")
+            continue
+        return participant
+
+
+def _enrol(term: Terminal, store: Store, survey: Survey, lang: str) -> Participant:
+    """Open enrolment: the participant picks a group and is given a code to resume with."""
+    group = _ask_group(term, survey, lang)
+    participant = store.add_participants(survey.id, [NewParticipant(group, language=lang)])[0]
+    term.print()
+    term.print(
+        terminal_text(say(lang, "your_code", code=format_code(participant.code))),
+        style="bold reverse",
+    )
+    term.print(terminal_text(say(lang, "keep_code")))
+    term.pause(say(lang, "press_enter"))
+    return participant
+
+
+def _ask_language(term: Terminal, survey: Survey, default: str | None) -> str:
+    if len(survey.languages) == 1:
+        return survey.languages[0]
+    choices = [choice(LANGUAGE_NAMES.get(code, code), code) for code in survey.languages]
+    return term.select("Language / 언어", choices, default or survey.languages[0], qmark="»")
+
+
+def _ask_consent(term: Terminal, survey: Survey, lang: str) -> bool:
+    from rich.panel import Panel
+
+    assert survey.settings.consent is not None
+    term.print(
+        Panel(
+            terminal_text(survey.settings.consent.get(lang)),
+            title=terminal_text(survey.title.get(lang)),
+            title_align="left",
+            padding=(1, 2),
+        )
+    )
+    choices = [choice(say(lang, "consent_yes"), True), choice(say(lang, "consent_no"), False)]
+    return bool(term.select(say(lang, "consent_q"), choices, qmark="»"))
+
+
+def _ask_group(term: Terminal, survey: Survey, lang: str) -> str:
+    choices = [choice(g.label.get(lang), g.id) for g in survey.groups]
+    return term.select(say(lang, "group_q"), choices, qmark="»")
+
+
+# --- one participant --------------------------------------------------------------------------
+
+
+def answer_as(
+    term: Terminal,
+    store: Store,
+    survey: Survey,
+    who: Participant | object,
+    *,
+    round: int,
+    session_id: int | None = None,
+) -> Outcome:
+    """Take one participant (or ``_NEW``) from consent to submission in ``round``.
+
+    Ctrl-C passes up as :class:`Interrupted`, which says who was answering.
+    """
+    participant = who if isinstance(who, Participant) else None
+    if participant is not None:
+        check_not_closed(store, survey, participant, round)
+    lang: str | None = None
+    try:
+        response = store.response(participant.id, round) if participant else None
+        if response is None:
+            # Nothing is written before consent: a refusal leaves no trace.
+            lang = _ask_language(term, survey, participant.language if participant else None)
+            if survey.settings.consent is not None and not _ask_consent(term, survey, lang):
+                term.print(terminal_text(say(lang, "declined")))
+                return Outcome.DECLINED
+            if participant is None:
+                participant = _enrol(term, store, survey, lang)
+            elif participant.language != lang:
+                store.set_participant_language(participant.id, lang)
+            response = store.start_response(
+                participant.id, survey.hash, round, session_id=session_id, language=lang
+            )
+            flow = Answering(store, survey, response)
+        else:
+            assert participant is not None
+            lang = response.language or participant.language or survey.languages[0]
+            if response.survey_hash != survey.hash:
+                survey, key = version_begun(store, survey, response.survey_hash)
+                style = "yellow" if key == "version_lost" else None
+                term.print(terminal_text(say(lang, key, version=survey.version)), style=style)
+            flow = Answering.resume(store, survey, response)
+            if response.submitted:
+                date = (response.submitted_at or "")[:10]
+                term.print(terminal_text(say(lang, "revise_ok", date=date)))
+            elif flow.answers:
+                term.print(terminal_text(say(lang, "resume", n=len(flow.answers))), style="green")
+        sections = Sections(flow.survey)
+        shown = None
+        for q in flow.pending():
+            if sections.of(q) != shown:
+                _show_section(term, sections, q, lang)
+                shown = sections.of(q)
+            flow.give(q, _ask(term, flow, sections, q, lang, flow.answers.get(q.key)))
+        return _review(term, flow, sections, lang)
+    except KeyboardInterrupt:
+        raise Interrupted(participant, lang) from None
+
+
+def _ask(
+    term: Terminal, flow: Answering, sections: Sections, q: Question, lang: str, default: Any
+) -> Any:
+    return ask_question(term, flow.survey, q, lang, default, sections.qmark(q))
+
+
+def _show_section(term: Terminal, sections: Sections, q: Question, lang: str) -> None:
+    """The heading of the part ``q`` begins: about you, a proposal (with its statement), closing."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    section = sections.of(q)
+    term.print()
+    if section == "profile":
+        term.print(Text(say(lang, "about_you"), style="bold"))
+    elif section == "closing":
+        term.print(Text(say(lang, "closing"), style="bold"))
+    else:
+        i, n = sections.position(section)
+        proposal = sections.survey.proposal(section)
+        term.print(Text(say(lang, "proposal_n", i=i, n=n), style="bold cyan"))
+        term.print(
+            Panel(
+                terminal_text(proposal.statement.get(lang)),
+                title=terminal_text(proposal.title.get(lang)),
+                title_align="left",
+                padding=(1, 2),
+            )
+        )
+
+
+def _review(term: Terminal, flow: Answering, sections: Sections, lang: str) -> Outcome:
+    """The review screen: every answer, change any of them, then submit."""
+    survey = flow.survey
+    while True:
+        for q in flow.missing():
+            # Reached when a changed answer switched on a required follow-up.
+            term.print(terminal_text(say(lang, "missing")), style="yellow")
+            flow.record(q, _ask(term, flow, sections, q, lang, None))
+        shown = flow.shown()
+        _review_table(term, flow, sections, shown, lang)
+        choices = [
+            choice(say(lang, "submit"), "submit"),
+            choice(say(lang, "change"), "change"),
+            choice(say(lang, "later"), "later"),
+        ]
+        action = term.select(say(lang, "review_q"), choices, qmark="»")
+        if action == "later":
+            term.print(terminal_text(say(lang, "saved_later")))
+            return Outcome.LATER
+        if action == "submit":
+            if not flow.submit():
+                continue
+            term.print()
+            term.print(terminal_text(say(lang, "submitted")), style="bold green")
+            return Outcome.SUBMITTED
+        titles = [choice(f"{i}. {q.text.get(lang)}", q.key) for i, q in enumerate(shown, 1)]
+        key = term.select(
+            say(lang, "which_change"), [*titles, choice(say(lang, "back"), "")], qmark="»"
+        )
+        if not key:
+            continue
+        q = survey.question(key)
+        if not flow.change(q, _ask(term, flow, sections, q, lang, flow.answers.get(key))):
+            continue
+        # Ask right away the follow-ups this answer switched on.
+        for follow in flow.switched_on(key):
+            flow.record(follow, _ask(term, flow, sections, follow, lang, None))
+
+
+def _review_table(
+    term: Terminal, flow: Answering, sections: Sections, shown: list[Question], lang: str
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(say(lang, "review"), style="bold"), show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("", ratio=3)
+    table.add_column("", ratio=2)
+    for i, q in enumerate(shown, 1):
+        value = flow.answers.get(q.key)
+        prefix = f"[{sections.qmark(q).strip('()')}] " if q.proposal else ""
+        answer = (
+            terminal_text(format_answer(flow.survey, q, value, lang))
+            if value is not None
+            else Text(say(lang, "skipped"), style="dim")
+        )
+        table.add_row(str(i), terminal_text(prefix + q.text.get(lang)), answer)
+    term.print(table)
