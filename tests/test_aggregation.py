@@ -189,7 +189,9 @@ def test_alpha_proposal_hand_computed(base: Store) -> None:
     assert st_.max_divergence is not None
     assert abs(st_.max_divergence.difference) == pytest.approx(0.5)
     assert {st_.max_divergence.group_a, st_.max_divergence.group_b} == {"sci", "dip"}
-    assert st_.contested  # 50 points >= 30
+    # 50 points >= 30, but both groups have under 5 valid answers: small, so not flagged
+    assert st_.small_groups == ("dip", "sci")
+    assert st_.divergence_flag == "none" and not st_.contested
 
 
 def test_beta_proposal_hand_computed(base: Store) -> None:
@@ -208,7 +210,7 @@ def test_beta_proposal_hand_computed(base: Store) -> None:
     assert st_.groups["sci"].n_abstained == 1
     assert st_.groups["dip"].support == 1
     assert abs(st_.max_divergence.difference) == pytest.approx(1.0)
-    assert st_.contested
+    assert not st_.contested  # the groups are small (under 5 valid answers each)
 
 
 def test_choices_hand_computed(base: Store) -> None:
@@ -460,7 +462,7 @@ def test_no_answers_at_all(store: Store) -> None:
         assert s.panel.n_valid == 0
         assert s.panel.support is None and s.panel.median is None and s.panel.mean is None
         assert s.group_balanced_support is None and s.max_divergence is None
-        assert s.consensus == "none" and not s.contested
+        assert s.consensus == "insufficient" and not s.contested
     assert [p.id for p in res.proposals] == ["alpha", "beta"]  # ties keep survey order
     assert res.numbers["years"].n == 0 and res.numbers["years"].median is None
     assert all(r.mean_rank is None and r.first_share is None for r in res.rankings["order"])
@@ -485,7 +487,7 @@ def test_everyone_abstains(store: Store) -> None:
         assert p.stats.panel.n_abstained == 4
         assert p.stats.groups["sci"].n_abstained == 2
         assert p.stats.panel.support is None
-        assert p.stats.consensus == "none"
+        assert p.stats.consensus == "insufficient"
     assert res.alpha_ordinal is None
     assert "Alpha proposal" in render(res)
 

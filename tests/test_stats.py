@@ -384,8 +384,8 @@ def test_verdict_panel_for_against_none() -> None:
     # exactly 70 % support and 10 % opposition -> for
     just = summarise_scale({5: 7, 3: 2, 1: 1}, 0, LIKERT5)
     assert consensus_verdict(just, {}, RULE_70_15) == "for"
-    # no answers: undefined -> none
-    assert consensus_verdict(summarise_scale({}, 3, LIKERT5), {}, RULE_70_15) == "none"
+    # no answers: below any quorum -> insufficient, never a verdict
+    assert consensus_verdict(summarise_scale({}, 3, LIKERT5), {}, RULE_70_15) == "insufficient"
 
 
 def test_verdict_every_group() -> None:
@@ -484,9 +484,13 @@ def test_summarise_proposal_contested_gap_boundary() -> None:
     rule = ConsensusRule.symmetric(RULE_70_15_FOR, LIKERT5, contested_gap=0.20)
     p = summarise_proposal(groups, LIKERT5, rule)
     assert p.max_divergence.difference == 0.2
-    assert p.contested
+    # the gap reaches 0.20, but 10 answers a group leave its interval across zero
+    assert p.divergence_flag == "possible" and not p.contested
     calmer = ConsensusRule.symmetric(RULE_70_15_FOR, LIKERT5, contested_gap=0.21)
-    assert not summarise_proposal(groups, LIKERT5, calmer).contested
+    assert summarise_proposal(groups, LIKERT5, calmer).divergence_flag == "none"
+    # ten times the answers: the same 0.20 gap now has an interval clear of zero
+    many = {"a": ({5: 70, 3: 30}, 0), "b": ({5: 50, 3: 50}, 0)}
+    assert summarise_proposal(many, LIKERT5, rule).divergence_flag == "contested"
 
 
 def test_summarise_proposal_one_group_and_no_groups() -> None:
@@ -499,7 +503,7 @@ def test_summarise_proposal_one_group_and_no_groups() -> None:
     none = summarise_proposal({}, LIKERT5, RULE_70_15)
     assert none.panel.n_valid == 0 and none.groups == {}
     assert none.group_balanced_support is None and none.group_informed_consensus is None
-    assert none.consensus == "none" and not none.contested
+    assert none.consensus == "insufficient" and not none.contested
     empty = summarise_proposal({"a": ({}, 2), "b": ({}, 0)}, LIKERT5, RULE_70_15)
     assert empty.panel.n_abstained == 2 and empty.divergences == ()
     assert empty.group_balanced_support is None

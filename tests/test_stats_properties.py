@@ -249,7 +249,7 @@ def test_proposal_ignores_group_order(
     assert first.to_dict() == second.to_dict()
 
 
-FLIP = {"for": "against", "against": "for", "none": "none"}
+FLIP = {"for": "against", "against": "for", "none": "none", "insufficient": "insufficient"}
 
 
 @given(proposals(), st.data())

@@ -22,7 +22,12 @@ BAR_WIDTH = 10
 #: The Proposal column wraps titles between these widths (longer words fold).
 PROPOSAL_MIN = 16
 PROPOSAL_MAX = 34
-CONSENSUS_STYLES = {"for": "bold green", "against": "bold red", "none": "dim"}
+CONSENSUS_STYLES = {
+    "for": "bold green",
+    "against": "bold red",
+    "none": "dim",
+    "insufficient": "dim italic",
+}
 
 
 def terminal_text(text: str) -> Text:

@@ -26,16 +26,31 @@ from consult.stats.choices import (
     summarise_choice,
     summarise_ranking,
 )
+from consult.stats.kendall import (
+    KendallW,
+    chi_square_sf,
+    indistinct_neighbours,
+    kendall_w,
+    kendall_w_from_ranks,
+    mean_rank_intervals,
+)
 from consult.stats.krippendorff import krippendorff_alpha, reliability_data_to_units
 from consult.stats.proposals import (
     Divergence,
     ProposalStats,
     ScaleSummary,
     consensus_verdict,
+    quorum_met,
     summarise_proposal,
     summarise_scale,
 )
-from consult.stats.rules import ConsensusRule, Criterion, ScaleSpec
+from consult.stats.rand_ucla import (
+    RandUclaResult,
+    appropriateness_category,
+    classic_disagreement,
+    rand_ucla_classify,
+)
+from consult.stats.rules import ConsensusRule, Criterion, ScaleSpec, shown_points, shown_share
 
 __all__ = [
     "COMPARISON_TOLERANCE",
@@ -45,14 +60,27 @@ __all__ = [
     "ConsensusRule",
     "Criterion",
     "Divergence",
+    "KendallW",
     "ProposalStats",
+    "RandUclaResult",
     "RankingSummary",
     "ScaleSpec",
     "ScaleSummary",
+    "appropriateness_category",
+    "chi_square_sf",
+    "classic_disagreement",
     "consensus_verdict",
+    "indistinct_neighbours",
+    "kendall_w",
+    "kendall_w_from_ranks",
     "krippendorff_alpha",
+    "mean_rank_intervals",
     "newcombe_difference_interval",
+    "quorum_met",
+    "rand_ucla_classify",
     "reliability_data_to_units",
+    "shown_points",
+    "shown_share",
     "summarise_choice",
     "summarise_proposal",
     "summarise_ranking",

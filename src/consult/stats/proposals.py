@@ -82,7 +82,14 @@ class ScaleSummary:
             "support_count": self.support_count,
             "neutral_count": self.neutral_count,
             "opposition_count": self.opposition_count,
+            "abstention_share": self.abstention_share,
         }
+
+    @property
+    def abstention_share(self) -> float | None:
+        """Abstentions as a share of everyone who answered the question (abstaining or not)."""
+        answered = self.n_valid + self.n_abstained
+        return self.n_abstained / answered if answered else None
 
 
 def summarise_scale(counts: Mapping[int, int], abstained: int, scale: ScaleSpec) -> ScaleSummary:
@@ -183,6 +190,13 @@ class ProposalStats:
     contested: bool
     group_informed_consensus: float | None
     consensus: str
+    #: Groups under the rule's ``small_group`` valid answers: marked wherever shown.
+    small_groups: tuple[str, ...] = ()
+    #: "contested" (gap at the rule's threshold, its interval excluding zero), "possible" (the
+    #: gap reaches it but its interval includes zero) or "none".
+    divergence_flag: str = "none"
+    #: The widest gap among the groups the flag considers (small ones left out by default).
+    flagged_divergence: Divergence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-serialisable dict."""
@@ -194,6 +208,11 @@ class ProposalStats:
             "divergences": [d.to_dict() for d in self.divergences],
             "max_divergence": widest.to_dict() if widest is not None else None,
             "contested": self.contested,
+            "divergence_flag": self.divergence_flag,
+            "flagged_divergence": (
+                self.flagged_divergence.to_dict() if self.flagged_divergence else None
+            ),
+            "small_groups": list(self.small_groups),
             "group_informed_consensus": self.group_informed_consensus,
             "consensus": self.consensus,
         }
@@ -204,9 +223,18 @@ def _side_holds(criteria: tuple[Criterion, ...], summary: ScaleSummary) -> bool:
     return bool(criteria) and all(c.holds(summary) is True for c in criteria)
 
 
-def _verdict_on(summary: ScaleSummary, rule: ConsensusRule) -> str:
+def quorum_met(summary: ScaleSummary, rule: ConsensusRule) -> bool:
+    """Whether enough answered for a verdict: ``min_answers`` valid answers and, when the rule
+    sets it, no more than ``max_abstention`` abstaining."""
+    if summary.n_valid < rule.min_answers:
+        return False
+    share = summary.abstention_share
+    return rule.max_abstention is None or share is None or share <= rule.max_abstention + 1e-9
+
+
+def _verdict_on(summary: ScaleSummary, rule: ConsensusRule, scale: ScaleSpec) -> str:
     is_for = _side_holds(rule.for_, summary)
-    is_against = _side_holds(rule.against, summary)
+    is_against = _side_holds(rule.against_on(scale), summary)
     # A badly written rule could meet both sides at once; claim neither rather than pick one.
     if is_for and not is_against:
         return "for"
@@ -216,16 +244,27 @@ def _verdict_on(summary: ScaleSummary, rule: ConsensusRule) -> str:
 
 
 def consensus_verdict(
-    panel: ScaleSummary, groups: Mapping[str, ScaleSummary], rule: ConsensusRule
+    panel: ScaleSummary,
+    groups: Mapping[str, ScaleSummary],
+    rule: ConsensusRule,
+    scale: ScaleSpec | None = None,
 ) -> str:
-    """``"for"``, ``"against"`` or ``"none"`` under ``rule``.
+    """``"for"``, ``"against"``, ``"none"`` or ``"insufficient"`` under ``rule``.
 
-    Scope ``"panel"`` judges the panel; ``"every_group"`` needs the same verdict in every group
-    that has answers (and at least one such group). Undefined measures give ``"none"``.
+    Below the rule's quorum the panel is "insufficient", whatever its answers say. Scope
+    ``"panel"`` judges the panel; ``"every_group"`` needs the same verdict in every group that
+    has answers (and at least one such group). Undefined measures give ``"none"``. ``scale``
+    is the proposal's own (needed by a mirrored rule).
     """
+    if scale is None:
+        if rule.mirror:
+            raise ValueError("a mirrored rule needs the proposal's scale")
+        scale = ScaleSpec((0, 1), frozenset(), frozenset())
+    if not quorum_met(panel, rule):
+        return "insufficient"
     if rule.scope == "panel":
-        return _verdict_on(panel, rule)
-    verdicts = {_verdict_on(s, rule) for s in groups.values() if s.n_valid > 0}
+        return _verdict_on(panel, rule, scale)
+    verdicts = {_verdict_on(s, rule, scale) for s in groups.values() if s.n_valid > 0}
     if len(verdicts) == 1:
         return verdicts.pop()
     return "none"
@@ -282,7 +321,17 @@ def summarise_proposal(
     for d in divergences:
         if widest is None or abs(d.difference) > abs(widest.difference):
             widest = d
-    contested = widest is not None and _compare(abs(widest.difference), ">=", rule.contested_gap)
+    small = tuple(g for g, s in groups.items() if 0 < s.n_valid < rule.small_group)
+    flagged = None
+    for d in divergences:
+        if not rule.small_groups_contested and (d.group_a in small or d.group_b in small):
+            continue
+        if flagged is None or abs(d.difference) > abs(flagged.difference):
+            flagged = d
+    flag = "none"
+    if flagged is not None and _compare(abs(flagged.difference), ">=", rule.contested_gap):
+        excludes_zero = flagged.ci is not None and (flagged.ci[0] > 0 or flagged.ci[1] < 0)
+        flag = "contested" if excludes_zero else "possible"
 
     return ProposalStats(
         panel=panel,
@@ -290,7 +339,10 @@ def summarise_proposal(
         group_balanced_support=balanced,
         divergences=divergences,
         max_divergence=widest,
-        contested=contested,
+        contested=flag == "contested",
         group_informed_consensus=informed,
-        consensus=consensus_verdict(panel, groups, rule),
+        consensus=consensus_verdict(panel, groups, rule, scale),
+        small_groups=small,
+        divergence_flag=flag,
+        flagged_divergence=flagged,
     )

@@ -115,14 +115,32 @@ class ConsensusRule:
 
     All criteria of a side must hold for that side. An empty side is never declared. ``scope``
     is ``"panel"`` (evaluate on the whole panel) or ``"every_group"`` (must hold in each group
-    that has answers). ``contested_gap`` is the support gap between two groups, as a share,
-    from which a proposal is flagged contested.
+    that has answers).
+
+    ``mirror`` derives the "against" side from "for" on each proposal's own scale (see
+    :meth:`against_on`); otherwise ``against`` is used as stated.
+
+    A quorum is declared in advance: under ``min_answers`` valid answers, or over
+    ``max_abstention`` abstaining (as a share of all answers), a proposal is "insufficient",
+    never "for" or "against".
+
+    ``contested_gap`` is the support gap between two groups, as a share, from which a proposal
+    is flagged; the flag needs the gap's Newcombe interval to exclude zero too ("contested"),
+    else it is only "possible". A group with fewer than ``small_group`` valid answers is
+    "small": it is left out of the flag unless ``small_groups_contested``.
     """
 
     for_: tuple[Criterion, ...]
     against: tuple[Criterion, ...]
     scope: str = "panel"
     contested_gap: float = 0.30
+    mirror: bool = False
+    min_answers: int = 1
+    max_abstention: float | None = None
+    small_group: int = 5
+    small_groups_contested: bool = False
+    #: The rule's name and source, when the survey chose a preset (see consult.survey).
+    preset: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "for_", tuple(self.for_))
@@ -134,6 +152,24 @@ class ConsensusRule:
             raise ValueError(f"scope must be 'panel' or 'every_group', got {self.scope!r}")
         if not 0.0 <= self.contested_gap <= 1.0:
             raise ValueError(f"contested_gap must be in [0, 1], got {self.contested_gap!r}")
+        if self.mirror and self.against:
+            raise ValueError("a mirrored rule states only its 'for' side")
+        if isinstance(self.min_answers, bool) or self.min_answers < 1:
+            raise ValueError(f"min_answers must be at least 1, got {self.min_answers!r}")
+        if self.max_abstention is not None and not 0.0 <= self.max_abstention <= 1.0:
+            raise ValueError(f"max_abstention must be in [0, 1], got {self.max_abstention!r}")
+        if isinstance(self.small_group, bool) or self.small_group < 1:
+            raise ValueError(f"small_group must be at least 1, got {self.small_group!r}")
+
+    def against_on(self, scale: ScaleSpec) -> tuple[Criterion, ...]:
+        """The "against" side for a proposal on ``scale``: mirrored on that very scale when the
+        rule says ``mirror``, so a 1-5 proposal is not judged by a 1-7 scale's midpoint."""
+        return self.mirrored(self.for_, scale) if self.mirror else self.against
+
+    def thresholds(self, measure: str) -> tuple[float, ...]:
+        """Every threshold the rule compares ``measure`` with (for display that never crosses
+        one by rounding)."""
+        return tuple(c.threshold for c in (*self.for_, *self.against) if c.measure == measure)
 
     @staticmethod
     def mirrored(for_: tuple[Criterion, ...], scale: ScaleSpec) -> tuple[Criterion, ...]:
@@ -159,5 +195,41 @@ class ConsensusRule:
         scope: str = "panel",
         contested_gap: float = 0.30,
     ) -> ConsensusRule:
-        """A rule whose "against" side is the mirror image of ``for_``."""
+        """A rule whose "against" side is the mirror image of ``for_`` on ``scale``."""
         return cls(for_, cls.mirrored(for_, scale), scope, contested_gap)
+
+
+def shown_share(value: float | None, thresholds: tuple[float, ...] = (), decimals: int = 0) -> str:
+    """A share as a percentage that never lands on the other side of a threshold it is judged
+    by: 0.698 against 0.70 shows "69.8%", not "70%"; 0.148 against 0.15 shows "14.8%".
+
+    Starts at ``decimals`` and adds decimals (up to four) only where rounding would cross or
+    touch a threshold the value does not equal; "–" for an undefined value.
+    """
+    if value is None:
+        return "–"
+    return (
+        f"{value * 100:.{_honest_decimals(value * 100, [t * 100 for t in thresholds], decimals)}f}%"
+    )
+
+
+def shown_points(value: float | None, thresholds: tuple[float, ...] = (), decimals: int = 0) -> str:
+    """A difference of shares in percentage points ("30 pp"), rounded as :func:`shown_share`."""
+    if value is None:
+        return "–"
+    # A gap is judged by its size, whichever group leads.
+    places = _honest_decimals(abs(value) * 100, [t * 100 for t in thresholds], decimals)
+    return f"{value * 100:.{places}f} pp"
+
+
+def _honest_decimals(value: float, thresholds: list[float], decimals: int) -> int:
+    def side(x: float, t: float) -> int:
+        return 0 if abs(x - t) <= 1e-7 else (1 if x > t else -1)
+
+    places = decimals
+    while places < 4:
+        shown = round(value, places)
+        if all(side(shown, t) == side(value, t) for t in thresholds):
+            return places
+        places += 1
+    return places
