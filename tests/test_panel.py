@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from consult.errors import InputError
-from consult.session.panel import add_participant, import_panel, list_panel, read_panel_file, reopen
+from consult.session.panel import (
+    add_participant,
+    import_panel,
+    list_panel,
+    read_panel_file,
+    remove_participant,
+    reopen,
+)
 from consult.store import CODE_ALPHABET, Store, open_store
 from consult.store.surveys import register_survey
 from consult.survey.loader import load_survey
@@ -71,7 +78,7 @@ def test_csv_import_registers_everyone(tmp_path: Path, store: Store, survey) -> 
         'policy,"Lee, Jae",MOFA,\n',
         encoding="utf-8",
     )
-    people = import_panel(store, survey, path)
+    people = import_panel(store, survey, path).added
     assert [(p.group_id, p.name, p.organisation, p.language) for p in people] == [
         ("science", "Kim Minji", "KIST", "ko"),
         ("policy", "Lee, Jae", "MOFA", None),
@@ -108,7 +115,7 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         tmp_path / "good.xlsx",
         [["group", "name", "organisation"], ["science", "Ann", "KAIST"], ["policy", "Bob", None]],
     )
-    assert [p.name for p in import_panel(store, survey, good)] == ["Ann", "Bob"]
+    assert [p.name for p in import_panel(store, survey, good).added] == ["Ann", "Bob"]
     bad = write_xlsx(
         tmp_path / "bad.xlsx",
         [["group", "name"], ["science", "Cho"], ["Science ", "Dan"], ["diplomacy", "Eve"]],
@@ -152,7 +159,7 @@ def test_xlsx_with_a_stale_dimension_is_read_whole(tmp_path: Path, store: Store,
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', data)
             out.writestr(item, data)
-    assert [(p.group_id, p.name) for p in import_panel(store, survey, stale)] == [
+    assert [(p.group_id, p.name) for p in import_panel(store, survey, stale).added] == [
         ("science", "Ann"),
         ("policy", "Bob"),
         ("science", "Cho"),
@@ -165,7 +172,7 @@ def test_xlsx_with_a_stale_dimension_is_read_whole(tmp_path: Path, store: Store,
         ("", "the file is empty; expected a header row with a 'group' column"),
         (
             "name,email\nAnn,a@x\n",
-            "row 1: unknown column 'email' (expected: group, name, organisation, language)",
+            "row 1: unknown column 'email' (expected: group, name, organisation, language, id)",
         ),
         ("name\nAnn\n", "row 1: no 'group' column in the header"),
         ("group\n\n", "no participants in the file"),
@@ -264,3 +271,102 @@ def test_cli_shows_codes_once_and_list_hides_them(tmp_path: Path) -> None:
         run(db, "panel", "list", "session-small", "--json", "--codes", "--names").stdout
     )["participants"]
     assert rows[0]["code"] == code and rows[0]["name"] == "[bold]Kim[/]"
+
+
+# --- importing again, removing ----------------------------------------------------------------
+
+
+def test_importing_the_same_people_again_is_refused_or_skipped(
+    tmp_path: Path, store: Store, survey
+) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("group,name\nscience,Kim Minji\npolicy,Lee Jae\n", encoding="utf-8")
+    assert len(import_panel(store, survey, first).added) == 2
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "group,name\nscience,  kim   MINJI \npolicy,Park Ha\nscience,Lee Jae\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        import_panel(store, survey, again)
+    (kim,) = [p for p in store.participants(survey.id) if p.name == "Kim Minji"]
+    assert str(info.value) == (
+        f"{again}: 1 person is already registered; nothing was imported "
+        "(--skip-existing imports the others)\n"
+        f"  kim   MINJI (science): already registered as {kim.pseudonym}"
+    )
+    assert "Lee Jae" not in str(info.value)  # same name, other group: another person
+    assert count(store) == 2
+    done = import_panel(store, survey, again, skip_existing=True)
+    assert [p.name for p in done.added] == ["Park Ha", "Lee Jae"]
+    assert [(person.name, known.id) for person, known in done.skipped] == [("kim   MINJI", kim.id)]
+    assert count(store) == 4
+
+
+def test_an_id_column_recognises_people_whoever_they_are_named(
+    tmp_path: Path, store: Store, survey
+) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text("ID,group,name\nK-7,science,Kim\nL-8,policy,\n", encoding="utf-8")
+    people = import_panel(store, survey, path).added
+    assert [p.external_id for p in people] == ["K-7", "L-8"]
+    path.write_text("id,group,name\nK-7,science,Kim M.\nL-8,policy,\nM-9,policy,\n")
+    with pytest.raises(InputError, match="2 people are already registered"):
+        import_panel(store, survey, path)
+    done = import_panel(store, survey, path, skip_existing=True)
+    assert [p.external_id for p in done.added] == ["M-9"]
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,group\nX-1,science\nX-1,policy\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 3: id 'X-1' is also on row 2"):
+        import_panel(store, survey, twice)
+
+
+def test_remove_refuses_someone_who_answered_unless_with_answers(store: Store, survey) -> None:
+    register_survey(store, survey)
+    idle = add_participant(store, survey, "science", name="Idle")
+    busy = add_participant(store, survey, "policy", name="Busy")
+    response = store.start_response(busy.id, survey.hash, 1)
+    store.save_answer(response, "years", 3, 3.0)
+    removed, deleted = remove_participant(store, survey, idle.pseudonym.lower())
+    assert (removed.id, deleted) == (idle.id, 0)
+    with pytest.raises(InputError) as info:
+        remove_participant(store, survey, busy.pseudonym)
+    assert str(info.value) == (
+        f"{busy.pseudonym} has given 1 answer; nothing was removed "
+        "(--with-answers removes them and deletes their answers)"
+    )
+    assert [e.pseudonym for e in list_panel(store, survey)] == [busy.pseudonym]
+    assert remove_participant(store, survey, busy.pseudonym, with_answers=True)[1] == 1
+    assert list_panel(store, survey) == []
+    assert store.answers(response.id) == {}
+    assert [h["value"] for h in store.answer_history(response.id)] == [3, None]
+    with pytest.raises(InputError, match="no participant"):
+        remove_participant(store, survey, busy.pseudonym)
+
+
+def test_cli_import_twice_and_remove(tmp_path: Path) -> None:
+    db, path = tmp_path / "consult.db", tmp_path / "panel.csv"
+    path.write_text("group,name\nscience,Ann\npolicy,Bob\n", encoding="utf-8")
+    assert run(db, "panel", "import", str(SMALL), str(path)).returncode == 0
+    again = run(db, "panel", "import", str(SMALL), str(path))
+    assert again.returncode == 2
+    assert "2 people are already registered; nothing was imported" in again.stderr
+    assert "Ann (science): already registered as P-" in again.stderr
+    path.write_text("group,name\nscience,ann\npolicy,Cho\n", encoding="utf-8")
+    skipped = run(db, "panel", "import", str(SMALL), str(path), "--skip-existing")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "Skipped ann (science): already registered as P-" in skipped.stdout
+    assert "Registered 1 participant." in skipped.stdout
+    listed = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)
+    pseudonyms = [row["pseudonym"] for row in listed["participants"]]
+    assert len(pseudonyms) == 3
+    removed = run(db, "panel", "remove", str(SMALL), pseudonyms[0])
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout == (
+        f"Removed {pseudonyms[0]} from the panel; their code no longer works.\n"
+    )
+    listed = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)
+    assert [row["pseudonym"] for row in listed["participants"]] == pseudonyms[1:]
+    status = run(db, "status", "session-small", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["total"]["invited"] == 2
+    assert run(db, "panel", "remove", str(SMALL), "P-NOBODY").returncode == 2

@@ -94,7 +94,7 @@ def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> 
     )
     conn.close()
     with open_store(path) as s:
-        assert s.schema_version == SCHEMA_VERSION == 2
+        assert s.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
         response = s.response_by_id(1)
         assert response.skipped_to is None and response.group_id == "science"
         assert s.answers(1) == {"p.support": 4}
@@ -364,3 +364,66 @@ def test_the_sqlite_backend_is_the_whole_interface() -> None:
     declared = {n for n in dir(Store) if not n.startswith("_")}
     assert public - declared == set()
     assert "current_round" in declared and "transaction" in declared
+
+
+# --- removed participants ---------------------------------------------------------------------
+
+
+def test_a_version_2_database_gains_external_ids_and_removal(tmp_path: Path) -> None:
+    path = tmp_path / "consult.db"
+    conn = raw(path)
+    for migration in MIGRATIONS[:2]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO participants (survey_id, pseudonym, code, group_id, created_at) "
+        "VALUES ('s', 'P-AAAAAA', 'ACDEFG', 'science', 'then')"
+    )
+    conn.close()
+    with open_store(path) as s:
+        (person,) = s.participants("s")
+        assert (person.pseudonym, person.external_id, person.removed_at) == ("P-AAAAAA", None, None)
+        (added,) = s.add_participants("s", [NewParticipant("science", external_id="E-1")])
+        assert s.participant(added.id).external_id == "E-1"
+        with pytest.raises(StoreError, match="external id 'E-1' is taken"):
+            s.add_participants("s", [NewParticipant("policy", external_id="E-1")])
+        s.remove_participant(added.id)  # a removed person's id is free again
+        s.add_participants("s", [NewParticipant("policy", external_id="E-1")])
+
+
+def test_a_removed_participant_is_left_out_of_every_count(store: Store) -> None:
+    from consult.store import ResponseFilter
+
+    kept = a_response(store, "science")
+    gone = a_response(store, "policy")
+    for response, value in ((kept, 4), (gone, 1)):
+        store.save_answer(response, "p.support", value, float(value))
+        store.save_answer(response, "p.comment", f"text {value}", None)
+        store.submit_response(response.id)
+    everyone = ResponseFilter(include_in_progress=True, include_simulated=True)
+    assert store.response_counts("s", everyone) == {"science": 1, "policy": 1}
+    gone_person = store.participant(gone.participant_id)
+    assert store.participant_answer_count(gone_person.id) == 2
+
+    assert store.remove_participant(gone_person.id, with_answers=True) == 2
+    assert store.participant_answer_count(gone_person.id) == 0
+    assert store.participant_by_code("s", gone_person.code) is None
+    assert store.participant(gone_person.id).removed_at is not None
+    assert [p.id for p in store.participants("s")] == [kept.participant_id]
+    assert [r["participant_id"] for r in store.participation_rows("s", 1)] == [kept.participant_id]
+    for flt in (ResponseFilter(), everyone):
+        assert store.response_counts("s", flt) == {"science": 1}
+        assert {(q, g) for q, g, _, _ in store.histograms("s", flt)} == {
+            ("p.support", "science"),
+            ("p.comment", "science"),
+        }
+        assert store.answer_counts("s", ["p.support"], flt) == [("p.support", "science", 1)]
+        assert list(store.text_answers("s", "p.comment", flt)) == [("science", "text 4")]
+        assert store.report_answer_count("s", flt) == 2
+        assert {row[1] for row in store.export_answers("s", flt)} == {"science"}
+    assert list(store.export_identities("s")) == [store.participant(kept.participant_id).pseudonym]
+    # The deletions are in the history, which still refers to the (kept) response row.
+    assert [h["value"] for h in store.answer_history(gone.id, "p.support")] == [1, None]
+    assert store.response_by_id(gone.id).id == gone.id

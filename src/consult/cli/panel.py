@@ -1,4 +1,4 @@
-"""``consult panel``: register participants, list them, reopen a submitted response."""
+"""``consult panel``: register participants, list and remove them, reopen a submitted response."""
 
 from __future__ import annotations
 
@@ -76,11 +76,21 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV or XLSX with columns group, name, organisation, language.", show_default=False
+            help="CSV or XLSX with columns group, name, organisation, language (optional: id).",
+            show_default=False,
         ),
     ],
+    skip_existing: Annotated[
+        bool,
+        typer.Option(
+            "--skip-existing", help="Leave out (and list) people already registered; add the rest."
+        ),
+    ] = False,
 ) -> None:
     """Register everyone in a CSV/XLSX file, all or nothing, and show their access codes.
+
+    Someone already registered (same id column, or same name and group in any case and
+    spacing) makes it refuse and list them, unless --skip-existing.
 
     Example: consult panel import surveys/st-diplomacy-roundtable.yaml panel.xlsx
     """
@@ -89,8 +99,38 @@ def import_(
     from consult.store.surveys import resolve_survey
 
     with open_store() as store:
-        people = import_panel(store, resolve_survey(store, survey), file)
-    _print_new(people)
+        done = import_panel(store, resolve_survey(store, survey), file, skip_existing=skip_existing)
+    for person, known in done.skipped:
+        typer.echo(
+            f"Skipped {person.name or person.external_id} ({person.group_id}): "
+            f"already registered as {known.pseudonym}"
+        )
+    _print_new(done.added)
+
+
+@app.command("remove")
+def remove(
+    survey: SurveyArg,
+    pseudonym: Annotated[
+        str, typer.Argument(help="The participant's pseudonym (P-...).", show_default=False)
+    ],
+    with_answers: Annotated[
+        bool, typer.Option("--with-answers", help="Also delete their answers, if they gave any.")
+    ] = False,
+) -> None:
+    """Remove a participant who has not answered (with --with-answers, also one who has).
+
+    Example: consult panel remove surveys/st-diplomacy-roundtable.yaml P-AC3DFG
+    """
+    from consult.cli.context import open_store
+    from consult.session.panel import remove_participant
+    from consult.store.surveys import resolve_survey
+
+    with open_store(create=False) as store:
+        s = resolve_survey(store, survey)
+        person, deleted = remove_participant(store, s, pseudonym, with_answers=with_answers)
+    extra = f" and deleted {deleted} answer{'s' if deleted != 1 else ''}" if deleted else ""
+    typer.echo(f"Removed {person.pseudonym} from the panel{extra}; their code no longer works.")
 
 
 @app.command("list")

@@ -91,12 +91,22 @@ class Store(ABC):
     def participant_by_code(self, survey_id: str, code: str) -> Participant | None: ...
 
     @abstractmethod
-    def participants(
-        self, survey_id: str, *, include_simulated: bool = True
-    ) -> list[Participant]: ...
+    def participants(self, survey_id: str, *, include_simulated: bool = True) -> list[Participant]:
+        """The participants of ``survey_id`` (removed ones left out), in order of registration."""
 
     @abstractmethod
     def set_participant_language(self, participant_id: int, language: str) -> None: ...
+
+    @abstractmethod
+    def participant_answer_count(self, participant_id: int) -> int:
+        """How many current answers the participant's responses (every round) hold."""
+
+    @abstractmethod
+    def remove_participant(self, participant_id: int, *, with_answers: bool = False) -> int:
+        """Mark a participant removed: their code no longer works and they are left out of the
+        panel list, status and results. ``with_answers`` also deletes their answers (the history
+        records each deletion); returns how many answers were deleted.
+        """
 
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:

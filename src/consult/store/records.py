@@ -45,6 +45,8 @@ class Participant:
     language: str | None
     simulated: bool
     created_at: str
+    external_id: str | None = None  # the facilitator's id from a panel file's ``id`` column
+    removed_at: str | None = None  # set by ``consult panel remove``
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,4 @@ class NewParticipant:
     name: str | None = None
     organisation: str | None = None
     language: str | None = None
+    external_id: str | None = None

@@ -138,5 +138,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX answers_histogram ON answers (question, group_id, value, response_id)",
         *_ANSWER_TRIGGERS,
     ),
+    (
+        # The facilitator's own id of a participant (an ``id`` column of a panel file), so that
+        # importing the same file again recognises who is already registered.
+        "ALTER TABLE participants ADD COLUMN external_id TEXT",
+        # A removed participant stays as a row (the history of their answers refers to their
+        # responses) but is left out of codes, the panel list, status and results.
+        "ALTER TABLE participants ADD COLUMN removed_at TEXT",
+        "CREATE UNIQUE INDEX participants_by_external_id ON participants (survey_id, external_id) "
+        "WHERE external_id IS NOT NULL AND removed_at IS NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

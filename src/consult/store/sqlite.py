@@ -242,27 +242,21 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         self, survey_id: str, person: NewParticipant, simulated: bool, created: str
     ) -> int:
         # Codes and pseudonyms are random; a clash (rare) is retried rather than checked for first.
+        details = [person.organisation, person.language, int(simulated), created]
+        details.append(person.external_id)
         for _ in range(100):
             code = random_code(CODE_LENGTH)
             pseudonym = "P-" + random_code(PSEUDONYM_LENGTH)
             try:
                 cursor = self.conn.execute(
                     "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, "
-                    "organisation, "
-                    "language, simulated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        survey_id,
-                        pseudonym,
-                        code,
-                        person.group_id,
-                        person.name,
-                        person.organisation,
-                        person.language,
-                        int(simulated),
-                        created,
-                    ),
+                    "organisation, language, simulated, created_at, external_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [survey_id, pseudonym, code, person.group_id, person.name, *details],
                 )
             except sqlite3.IntegrityError as exc:
+                if "external_id" in str(exc):
+                    raise StoreError(f"external id {person.external_id!r} is taken") from None
                 if "UNIQUE" in str(exc):
                     continue
                 raise
@@ -277,13 +271,13 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
 
     def participant_by_code(self, survey_id: str, code: str) -> Participant | None:
         rows = self._rows(
-            "SELECT * FROM participants WHERE code = ? AND survey_id = ?",
+            "SELECT * FROM participants WHERE code = ? AND survey_id = ? AND removed_at IS NULL",
             (normalise_code(code), survey_id),
         )
         return _participant(rows[0]) if rows else None
 
     def participants(self, survey_id: str, *, include_simulated: bool = True) -> list[Participant]:
-        sql = "SELECT * FROM participants WHERE survey_id = ?"
+        sql = "SELECT * FROM participants WHERE survey_id = ? AND removed_at IS NULL"
         if not include_simulated:
             sql += " AND simulated = 0"
         return [_participant(r) for r in self._rows(sql + " ORDER BY id", (survey_id,))]
@@ -292,6 +286,32 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         self.conn.execute(
             "UPDATE participants SET language = ? WHERE id = ?", (language, participant_id)
         )
+
+    def participant_answer_count(self, participant_id: int) -> int:
+        """How many current answers the participant's responses (every round) hold."""
+        return self.conn.execute(
+            "SELECT count(*) FROM answers WHERE response_id IN "
+            "(SELECT id FROM responses WHERE participant_id = ?)",
+            (participant_id,),
+        ).fetchone()[0]
+
+    def remove_participant(self, participant_id: int, *, with_answers: bool = False) -> int:
+        """Mark a participant removed and, ``with_answers``, delete their answers (the history
+        records each deletion); returns how many answers were deleted. Rows stay, so the
+        history keeps what it refers to."""
+        with self.transaction():
+            deleted = 0
+            if with_answers:
+                deleted = self.conn.execute(
+                    "DELETE FROM answers WHERE response_id IN "
+                    "(SELECT id FROM responses WHERE participant_id = ?)",
+                    (participant_id,),
+                ).rowcount
+            self.conn.execute(
+                "UPDATE participants SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                (now(), participant_id),
+            )
+        return deleted
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -441,7 +461,8 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
             "p.created_at, r.id AS response_id, r.status, r.started_at, r.updated_at, "
             "r.submitted_at, (SELECT count(*) FROM answers a WHERE a.response_id = r.id) "
             "AS answered FROM participants p LEFT JOIN responses r "
-            "ON r.participant_id = p.id AND r.round = ? WHERE p.survey_id = ? ORDER BY p.id",
+            "ON r.participant_id = p.id AND r.round = ? WHERE p.survey_id = ? "
+            "AND p.removed_at IS NULL ORDER BY p.id",
             (round, survey_id),
         )
 

@@ -80,7 +80,7 @@ class SqliteReads:
     def _admitted_query(survey_id: str, flt: ResponseFilter) -> tuple[str, list[Any]]:
         sql = (
             "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id "
-            "WHERE p.survey_id = ?"
+            "WHERE p.survey_id = ? AND p.removed_at IS NULL"
         )
         params: list[Any] = [survey_id]
         if not flt.include_in_progress:
@@ -242,7 +242,8 @@ class SqliteReads:
     def export_identities(self, survey_id: str) -> dict[str, tuple[str | None, str | None]]:
         """pseudonym -> (name, organisation), only for reports an organiser asks to identify."""
         rows = self.conn.execute(
-            "SELECT pseudonym, name, organisation FROM participants WHERE survey_id = ?",
+            "SELECT pseudonym, name, organisation FROM participants "
+            "WHERE survey_id = ? AND removed_at IS NULL",
             (survey_id,),
         )
         return {p: (n, o) for p, n, o in rows}
