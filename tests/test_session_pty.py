@@ -71,16 +71,16 @@ def answer_small(
 ) -> None:
     """Answer every question of the small survey up to the review screen (English)."""
     type_text(child, "Years of experience?", years)
-    select(child, "Support for alpha?", alpha - 1)
+    select(child, "Support for alpha?", alpha)  # below "— choose an answer —"
     if alpha <= 2:
         type_text(child, "Why oppose alpha?", why_alpha)
     type_text(child, "Comment on alpha?", comment)
-    select(child, "Support for beta?", beta - 1)
+    select(child, "Support for beta?", beta)
     if beta <= 2:
         type_text(child, "Why oppose beta?", why_beta)
     expect(child, "Which sectors?")
     child.send(SPACE + ENTER)  # AI
-    select(child, "place 1 of 2")  # alpha first
+    select(child, "place 1 of 2", 1)  # alpha first
     expect(child, "Everything correct?")
 
 
@@ -119,9 +119,9 @@ def _answer_example(child: pexpect.spawn, *, korean: bool) -> None:
     select(child, "어느 이해관계자 집단" if korean else "Which stakeholder group", 1)  # diplomacy
     expect(child, "접근 코드:" if korean else "Your access code is")
     child.send(ENTER)
-    select(child, "어떤 기관에서" if korean else "What kind of organisation", 3)  # think tank
+    select(child, "어떤 기관에서" if korean else "What kind of organisation", 4)  # think tank
     type_text(child, "몇 년 동안" if korean else "How many years", "15")
-    select(child, "얼마나 잘 알고" if korean else "How well do you know", 2)  # expert
+    select(child, "얼마나 잘 알고" if korean else "How well do you know", 3)  # expert
     support = (
         "이 제안을 얼마나 지지하십니까?" if korean else "How far do you support this proposal?"
     )
@@ -131,13 +131,13 @@ def _answer_example(child: pexpect.spawn, *, korean: bool) -> None:
         else:
             expect(child, f"Proposal {i} of 6")
         level = 1 if i == 3 else 4  # oppose the legal foundation: its follow-up appears
-        select(child, support, level - 1)
+        select(child, support, level)
         if level <= 2:
             type_text(child, "반대하시는 이유" if korean else "Why do you oppose it?", "정권마다")
         type_text(child, "이 제안에 대한" if korean else "Any other comment", "")
     for place in range(1, 6):
         # Keep the offered order: each step picks the first proposal left.
-        select(child, f"{place}순위" if korean else f"place {place} of 6")
+        select(child, f"{place}순위" if korean else f"place {place} of 6", 1)
     type_text(child, "위원회에" if korean else "Anything else the committee", "감사합니다")
     expect(child, "모두 맞습니까?" if korean else "Everything correct?")
     child.send(ENTER)
@@ -235,7 +235,7 @@ def test_a_question_for_one_group_is_asked_of_that_group_only(tmp_path: Path) ->
     for code in (scientist, official):
         child = spawn(db, "run", str(survey), "--code", code)
         log = logged(child)
-        select(child, "Support the law?", 2)
+        select(child, "Support the law?", 3)
         if code == official:  # required for the government, and validated as a number
             type_text(child, "What budget would your ministry need?", "")
             expect(child, "An answer is required")
@@ -259,7 +259,10 @@ def test_review_change_an_answer_then_submit_keeps_history(tmp_path: Path) -> No
     answer_small(child, alpha=2, why_alpha="first thoughts")
     child.send(DOWN + ENTER)  # at "Everything correct?": Change an answer
     select(child, "Which answer do you want to change?", 1)  # 2. Support for alpha?
-    select(child, "Support for alpha?", 2)  # now 4: the follow-up no longer applies
+    select(child, "Support for alpha?", 2)  # from 2 (the default) to 4
+    # The follow-up no longer applies: the participant is told, and confirms.
+    expect(child, "Why oppose alpha?")
+    select(child, "Change it anyway?", 1)
     expect(child, "Everything correct?")
     submit(child)
     assert finish(child) == 0
@@ -280,7 +283,7 @@ def test_ctrl_c_halfway_then_resume_at_the_right_question(tmp_path: Path) -> Non
     child = spawn(db, "run", SMALL, "--code", code)
     start_small(child)
     type_text(child, "Years of experience?", "7")
-    select(child, "Support for alpha?", 4)
+    select(child, "Support for alpha?", 5)
     expect(child, "Comment on alpha?")
     child.send(CTRL_C)
     expect(child, f"Every answer given so far is saved; run again with your access code {code}")
@@ -293,10 +296,10 @@ def test_ctrl_c_halfway_then_resume_at_the_right_question(tmp_path: Path) -> Non
     expect(child, "Comment on alpha?")  # not the language, consent or years again
     assert "Years of experience?" not in plain(log.getvalue())
     child.send("resumed" + ENTER)
-    select(child, "Support for beta?", 3)
+    select(child, "Support for beta?", 4)
     expect(child, "Which sectors?")
     child.send(SPACE + ENTER)
-    select(child, "place 1 of 2")
+    select(child, "place 1 of 2", 1)
     expect(child, "Everything correct?")
     submit(child)
     assert finish(child) == 0
@@ -310,7 +313,7 @@ def test_a_skipped_question_is_not_asked_again_on_resume(tmp_path: Path) -> None
     child = spawn(db, "run", SMALL, "--code", code)
     start_small(child)
     type_text(child, "Years of experience?", "7")
-    select(child, "Support for alpha?", 3)
+    select(child, "Support for alpha?", 4)
     type_text(child, "Comment on alpha?", "")  # optional: Enter skips it
     expect(child, "Support for beta?")
     child.send(CTRL_C)
@@ -336,7 +339,7 @@ def _begin_on_a_copy(tmp_path: Path, *, alpha: bool) -> tuple[Path, Path, str]:
     start_small(child)
     type_text(child, "Years of experience?", "7")
     if alpha:
-        select(child, "Support for alpha?", 3)
+        select(child, "Support for alpha?", 4)
     expect(child, "Comment on alpha?" if alpha else "Support for alpha?")
     child.send(CTRL_C)
     assert finish(child) == 130
@@ -360,10 +363,10 @@ def test_a_response_goes_on_with_the_survey_version_it_began_with(tmp_path: Path
     log = logged(child)
     expect(child, "You began on version 1 of this survey; you go on with the texts you saw then.")
     type_text(child, "Comment on alpha?", "")
-    select(child, "Support for beta?", 3)  # the text this participant consented to
+    select(child, "Support for beta?", 4)  # the text this participant consented to
     expect(child, "Which sectors?")
     child.send(SPACE + ENTER)
-    select(child, "place 1 of 2")
+    select(child, "place 1 of 2", 1)
     expect(child, "Everything correct?")
     submit(child)
     assert finish(child) == 0
@@ -395,7 +398,7 @@ def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_pat
     child = spawn(db, "run", SMALL, "--code", code)
     start_small(child)
     type_text(child, "Years of experience?", "3")
-    select(child, "Support for alpha?", 3)
+    select(child, "Support for alpha?", 4)
     type_text(child, "Comment on alpha?", "before the kill")
     expect(child, "Support for beta?")  # the third answer was committed before this prompt
     child.kill(signal.SIGKILL)
@@ -436,15 +439,17 @@ def test_kiosk_two_participants_second_sees_nothing_of_the_first(tmp_path: Path)
     expect(child, "Access code")
     child.send(CTRL_C)
     type_text(child, "Facilitator: type the exit word", "wrong")
+    expect(child, "That is not the exit word; the kiosk goes on.")
+    child.send(ENTER)
     type_text(child, "Access code", second)
     start_small(child, korean=True)
     type_text(child, "경력은 몇 년입니까?", "20")
-    select(child, "알파를 지지하십니까?", 4)
+    select(child, "알파를 지지하십니까?", 5)
     type_text(child, "알파에 대한 의견?", "")
-    select(child, "베타를 지지하십니까?", 4)
+    select(child, "베타를 지지하십니까?", 5)
     expect(child, "어느 분야입니까?")
     child.send(SPACE + ENTER)
-    select(child, "1순위")
+    select(child, "1순위", 1)
     expect(child, "모두 맞습니까?")
     child.send(ENTER)
     expect(child, "응답이 제출되었습니다")
@@ -479,13 +484,13 @@ def test_hostile_text_is_stored_as_typed_and_shown_literally(tmp_path: Path) -> 
     log = logged(child)
     start_small(child)
     type_text(child, "Years of experience?", "5")
-    select(child, "Support for alpha?", 1)
+    select(child, "Support for alpha?", 2)
     type_text(child, "Why oppose alpha?", "[red]x[/red]")
     paste(child, "Comment on alpha?", "[/] \x1b[2J [link=http://evil]y[/link]")
-    select(child, "Support for beta?", 3)
+    select(child, "Support for beta?", 4)
     expect(child, "Which sectors?")
     child.send(SPACE + ENTER)
-    select(child, "place 1 of 2")
+    select(child, "place 1 of 2", 1)
     expect(child, "Everything correct?")
     submit(child)
     assert finish(child) == 0
@@ -496,7 +501,9 @@ def test_hostile_text_is_stored_as_typed_and_shown_literally(tmp_path: Path) -> 
     review = plain(raw[raw.rfind("Review your answers") :])
     assert "[red]x[/red]" in review  # markup shown, not interpreted
     assert "[/]  [link=http://evil]y[/link]" in review  # the whole escape sequence removed
-    assert "\x1b[2J" not in raw  # the terminal never received the clear-screen sequence
+    # The terminal never received the participant's clear-screen sequence (the review clears
+    # the screen itself, before each page).
+    assert "[/] \x1b[2J" not in raw
     assert "\x1b]8;" not in raw  # nor a hyperlink
 
 
@@ -534,9 +541,10 @@ def test_unknown_and_submitted_codes_are_explained(tmp_path: Path) -> None:
     submit(child)
     assert finish(child) == 0
     child = spawn(db, "run", SMALL, "--code", code)
-    expect(child, "Error: this response was already submitted on ")
-    expect(child, "ask the facilitator to reopen it")
+    expect(child, "This response was already submitted on ")
+    expect(child, "ask the facilitator to reopen it.")
     assert finish(child) == 1
+    assert "Error" not in plain(child.before or "")
 
     # The facilitator reopens it; the participant finds every answer and can submit again.
     subprocess.run(
@@ -605,12 +613,13 @@ def _answer_hundred_in_pty(db: Path, survey: Path, code: str) -> tuple[int, str]
     log = logged(child)
     for i in range(1, 101):
         type_text(child, f"Question {i}?", str(i))
-    select(child, "Support?", 2)
+    select(child, "Support?", 3)
     expect(child, "Everything correct?")
     submit(child)
     return finish(child), plain(log.getvalue())
 
 
+@pytest.mark.slow
 def test_twenty_terminals_answering_at_once_lose_nothing(tmp_path: Path) -> None:
     """20 real `consult run` processes, each in its own pty, 100 answers each, all at once."""
     db = tmp_path / "consult.db"

@@ -48,3 +48,5 @@ def run(
         )
     if outcome is Outcome.INTERRUPTED:
         raise typer.Exit(130)
+    if outcome is Outcome.CLOSED:  # already explained in the participant's language
+        raise typer.Exit(1)

@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
             "run again with your access code {code} to continue."
         ),
         "rank_step": "{text} — place {i} of {n}",
-        "ranked": "Your order: {order}",
+        "ranked": "Your order:",
         "need_number": "Please type a number",
         "need_integer": "Please type a whole number",
         "min": "The smallest allowed is {v}",
@@ -55,6 +55,24 @@ LABELS: dict[str, dict[str, str]] = {
         "too_long": "At most {n} characters ({m} typed)",
         "choose_min": "Choose at least {n}",
         "choose_max": "Choose at most {n}",
+        "select_keys": "(arrow keys, then Enter)",
+        "checkbox_keys": "(arrow keys to move, Space to tick, Enter when done)",
+        "choose": "— choose an answer —",
+        "choose_first": "Please choose an answer with the arrow keys, then press Enter.",
+        "range_both": "(from {lo} to {hi})",
+        "range_min": "(at least {lo})",
+        "range_max": "(at most {hi})",
+        "review_page": "Review your answers (page {page} of {pages})",
+        "next_page": "Show the next answers",
+        "previous_page": "Show the previous answers",
+        "drops": "Changing this answer drops your answer to: {question}",
+        "drop_q": "Change it anyway?",
+        "drop_no": "No, keep my earlier answers",
+        "drop_yes": "Yes, change it and drop that answer",
+        "saved_later_code": "Your answers are saved. Your access code is {code}: "
+        "use it to continue later.",
+        "already_submitted": "This response was already submitted on {date}. If it needs "
+        "changes, ask the facilitator to reopen it.",
     },
     "ko": {
         "about_you": "응답자 정보",
@@ -96,7 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
             "접근 코드 {code}로 다시 실행하면 이어서 답할 수 있습니다."
         ),
         "rank_step": "{text} — {i}순위 ({n}개 중)",
-        "ranked": "선택한 순서: {order}",
+        "ranked": "선택한 순서:",
         "need_number": "숫자를 입력해 주십시오",
         "need_integer": "정수를 입력해 주십시오",
         "min": "최솟값은 {v}입니다",
@@ -105,6 +123,24 @@ LABELS: dict[str, dict[str, str]] = {
         "too_long": "최대 {n}자 ({m}자 입력됨)",
         "choose_min": "{n}개 이상 선택하십시오",
         "choose_max": "{n}개 이하로 선택하십시오",
+        "select_keys": "(화살표 키로 고른 뒤 엔터)",
+        "checkbox_keys": "(화살표 키로 이동, 스페이스로 선택, 다 고르면 엔터)",
+        "choose": "— 답을 고르십시오 —",
+        "choose_first": "화살표 키로 답을 고른 뒤 엔터를 누르십시오.",
+        "range_both": "({lo}~{hi})",
+        "range_min": "({lo} 이상)",
+        "range_max": "({hi} 이하)",
+        "review_page": "응답 확인 ({page}/{pages}쪽)",
+        "next_page": "다음 응답 보기",
+        "previous_page": "이전 응답 보기",
+        "drops": "이 답을 바꾸면 다음 질문에 대한 답이 삭제됩니다: {question}",
+        "drop_q": "그래도 바꾸시겠습니까?",
+        "drop_no": "아니요, 이전 답을 유지합니다",
+        "drop_yes": "예, 바꾸고 그 답을 삭제합니다",
+        "saved_later_code": "응답이 저장되었습니다. 접근 코드 {code}로 나중에 이어서 "
+        "진행하십시오.",
+        "already_submitted": "{date}에 이미 제출된 응답입니다. 수정이 필요하면 진행자에게 "
+        "다시 열어 달라고 요청하십시오.",
     },
 }
 

@@ -16,6 +16,8 @@ from enum import Enum
 from typing import Any
 
 from consult.errors import ConsultError, InputError
+from consult.i18n import Labels
+from consult.i18n.session import LABELS
 from consult.store import CODE_ALPHABET, Participant, Response, Store, normalise_code
 from consult.store.surveys import survey_version
 from consult.survey.model import ABSTAIN, Question, Survey
@@ -29,6 +31,18 @@ class Outcome(Enum):
     INTERRUPTED = "interrupted"  # Ctrl-C or Ctrl-D while answering
     DECLINED = "declined"  # refused consent: nothing stored
     ENDED = "ended"  # the facilitator ended a kiosk session
+    CLOSED = "closed"  # the response is submitted and may not be revised
+
+
+class Closed(ConsultError):
+    """The participant's response is submitted and the survey does not allow revising it.
+
+    The message is the participant's, in their language (``lang``).
+    """
+
+    def __init__(self, message: str, lang: str) -> None:
+        super().__init__(message)
+        self.lang = lang
 
 
 # --- which questions apply, where to continue ----------------------------------------------
@@ -178,6 +192,21 @@ class Answering:
         self.record(question, value)
         return True
 
+    def would_drop(self, question: Question, value: Any) -> list[Question]:
+        """The answered follow-ups that changing ``question`` to ``value`` would clear, in survey
+        order; nothing is stored (ask the participant first)."""
+        answers = dict(self.answers)
+        if value is None:
+            answers.pop(question.key, None)
+        else:
+            answers[question.key] = value
+        dropped = []
+        for q in self.survey.questions():
+            if q.key in answers and not applies(q, answers, self.group):
+                del answers[q.key]
+                dropped.append(q)
+        return dropped
+
     def switched_on(self, key: str) -> Iterator[Question]:
         """The unanswered follow-ups of question ``key`` that now apply, to ask at once.
 
@@ -221,12 +250,14 @@ class Sections:
         ids = [p.id for p in self.survey.proposals]
         return ids.index(proposal_id) + 1, len(ids)
 
-    def qmark(self, q: Question) -> str:
-        """The mark before a question's prompt: ``(3/6)`` in a proposal, else ``?``."""
+    def label(self, q: Question, lang: str) -> str:
+        """How the review names a question: ``3 · Legal foundation — How far do you ...`` in a
+        proposal (the same question text recurs in each), else its text."""
         if q.proposal:
-            i, n = self.position(q.proposal)
-            return f"({i}/{n})"
-        return "?"
+            i, _ = self.position(q.proposal)
+            title = self.survey.proposal(q.proposal).title.get(lang)
+            return f"{i} · {title} — {q.text.get(lang)}"
+        return q.text.get(lang)
 
 
 # --- reading answers back ------------------------------------------------------------------------
@@ -253,8 +284,8 @@ def format_answer(survey: Survey, question: Question, value: Any, lang: str) -> 
 
 
 def format_ranking(question: Question, order: list[str], lang: str) -> str:
-    """``1. first  2. second ...``"""
-    return "  ".join(f"{i}. {option_label(question, v, lang)}" for i, v in enumerate(order, 1))
+    """``1. first``, ``2. second``, ... one a line."""
+    return "\n".join(f"{i}. {option_label(question, v, lang)}" for i, v in enumerate(order, 1))
 
 
 def option_label(question: Question, option_id: str, lang: str) -> str:
@@ -277,14 +308,13 @@ def lookup(store: Store, survey: Survey, code: str) -> Participant:
 
 
 def check_not_closed(store: Store, survey: Survey, participant: Participant, round: int) -> None:
-    """ConsultError when the participant's response in ``round`` is submitted and the survey
-    does not allow revising it."""
+    """:class:`Closed` (in the participant's language) when their response in ``round`` is
+    submitted and the survey does not allow revising it."""
     response = store.response(participant.id, round)
     if response is not None and response.submitted and not survey.settings.allow_revision:
-        raise ConsultError(
-            f"this response was already submitted on {(response.submitted_at or '')[:10]}; "
-            "ask the facilitator to reopen it (consult panel reopen) if it needs changes"
-        )
+        lang = response.language or participant.language or survey.languages[0]
+        date = (response.submitted_at or "")[:10]
+        raise Closed(Labels(LABELS, lang)("already_submitted", date=date), lang)
 
 
 def version_begun(store: Store, survey: Survey, hash: str) -> tuple[Survey, str]:

@@ -27,7 +27,14 @@ from consult.survey.model import ABSTAIN, Question, Survey
 
 #: Clear the scrollback, home the cursor, clear the screen: nothing of the last participant stays.
 CLEAR_SCREEN = "\x1b[3J\x1b[H\x1b[2J"
-_SKIP = "\x00skip"  # a choice value no option id can take
+#: Home the cursor and clear the screen (the scrollback stays): a new page of the review.
+CLEAR_PAGE = "\x1b[H\x1b[2J"
+#: The one prompt marker, before every question and choice.
+QMARK = "»"
+#: How to use a list before a language is chosen: no words, so no language.
+KEYS_ANY_LANGUAGE = "(↑ ↓ ⏎)"
+_SKIP = "\x00skip"  # choice values no option id can take
+_CHOOSE = "\x00choose"
 
 
 def say(lang: str, key: str, **values: Any) -> str:
@@ -56,9 +63,28 @@ class Terminal:
     def print(self, *items: Any, **kwargs: Any) -> None:
         self.console.print(*items, **kwargs)
 
-    def clear(self) -> None:
-        self.console.file.write(CLEAR_SCREEN)
+    def clear(self, sequence: str = CLEAR_SCREEN) -> None:
+        self.console.file.write(sequence)
         self.console.file.flush()
+
+    @property
+    def height(self) -> int:
+        return int(self.console.height)
+
+    def lines(self, renderable: Any) -> int:
+        """How many lines ``renderable`` takes at this terminal's width."""
+        return len(self.console.render_lines(renderable, pad=False))
+
+    def message(self, text: str, qmark: str, room: int = 24) -> str:
+        """A prompt message that fits on one line beside ``room`` columns of answer or hint;
+        a longer one is printed first, wrapped at word boundaries, and the prompt gets none."""
+        from rich.cells import cell_len
+
+        text = plain(text)
+        if cell_len(f"{qmark} {text}") + room <= self.console.width:
+            return text
+        self.print(terminal_text(text), style="bold")
+        return ""
 
     def ask(self, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one questionary prompt; Ctrl-C and Ctrl-D both raise KeyboardInterrupt."""
@@ -67,24 +93,59 @@ class Terminal:
         except EOFError:
             raise KeyboardInterrupt from None
 
-    def select(self, message: str, choices: list[Any], default: Any = None, **kw: Any) -> Any:
+    def select(
+        self,
+        message: str,
+        choices: list[Any],
+        default: Any = None,
+        *,
+        qmark: str = QMARK,
+        instruction: str = KEYS_ANY_LANGUAGE,
+        **kw: Any,
+    ) -> Any:
         import questionary
 
         values = [c.value if isinstance(c, questionary.Choice) else c for c in choices]
         if default not in values:
             default = None
-        return self.ask(questionary.select, plain(message), choices=choices, default=default, **kw)
+        return self.ask(
+            questionary.select,
+            self.message(message, qmark),
+            choices=choices,
+            default=default,
+            qmark=qmark,
+            instruction=instruction,
+            **kw,
+        )
 
-    def text(self, message: str, default: str = "", validate: Any = None, **kw: Any) -> str:
+    def text(
+        self,
+        message: str,
+        default: str = "",
+        validate: Any = None,
+        *,
+        qmark: str = QMARK,
+        instruction: str | None = None,
+        **kw: Any,
+    ) -> str:
         import questionary
 
-        return self.ask(questionary.text, plain(message), default=default, validate=validate, **kw)
+        room = 24 + len(instruction or "")
+        return self.ask(
+            questionary.text,
+            self.message(message, qmark, room),
+            default=default,
+            validate=validate,
+            qmark=qmark,
+            instruction=instruction,
+            **kw,
+        )
 
     def password(self, message: str, **kw: Any) -> str:
         """Typed without echo (the kiosk's exit word)."""
         import questionary
 
-        return self.ask(questionary.password, message, **kw)
+        return self.ask(questionary.password, message, **{"qmark": QMARK, **kw})
 
     def pause(self, message: str) -> None:
         import questionary
@@ -112,7 +173,7 @@ Ask = Callable[[Terminal, Survey, Question, str, Any, str], Any]
 
 
 def ask_question(
-    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str = "?"
+    term: Terminal, survey: Survey, q: Question, lang: str, default: Any, qmark: str = QMARK
 ) -> Any:
     """Prompt for ``q``: the value to store, or None when an optional question is skipped."""
     if q.help:
@@ -142,8 +203,24 @@ def _pick(
 ) -> Any:
     if not q.required:
         choices = [*choices, choice(say(lang, "skip"), _SKIP)]
-    value = term.select(q.text.get(lang), choices, default, qmark=qmark)
+    value = choose(term, lang, q.text.get(lang), choices, default, qmark)
     return None if value == _SKIP else value
+
+
+def choose(
+    term: Terminal, lang: str, message: str, choices: list[Any], default: Any, qmark: str
+) -> Any:
+    """A select whose cursor starts on "— choose an answer —" (or on ``default``, an earlier
+    answer): Enter without moving records nothing and asks again."""
+    choices = [choice(say(lang, "choose"), _CHOOSE), *choices]
+    if default is None:
+        default = _CHOOSE
+    instruction = say(lang, "select_keys")
+    while True:
+        value = term.select(message, choices, default, qmark=qmark, instruction=instruction)
+        if value != _CHOOSE:
+            return value
+        term.print(terminal_text(say(lang, "choose_first")), style="yellow")
 
 
 def ask_multiple(
@@ -165,13 +242,19 @@ def ask_multiple(
         return True
 
     choices = [choice(o.label.get(lang), o.id, checked=o.id in chosen) for o in q.options]
+    message = term.message(q.text.get(lang), qmark, 40)
     picked = term.ask(
         questionary.checkbox,
-        plain(q.text.get(lang)),
+        message,
         choices=choices,
         validate=validate,
         qmark=qmark,
+        instruction=say(lang, "checkbox_keys"),
+        erase_when_done=True,  # questionary's own echo is English ("done (2 selections)")
     )
+    labels = [option_label(q, o, lang) for o in picked or ()]
+    echo = "; ".join(labels) if labels else say(lang, "skipped")
+    term.print(terminal_text(" ".join(filter(None, (qmark, message, echo)))))
     return picked or None
 
 
@@ -190,13 +273,14 @@ def ask_ranking(
             choices.append(choice(say(lang, "skip"), _SKIP))
         guess = previous[i - 1] if len(previous) >= i else None
         message = say(lang, "rank_step", text=q.text.get(lang), i=i, n=n)
-        picked = term.select(message, choices, guess, qmark=qmark)
+        picked = choose(term, lang, message, choices, guess, qmark)
         if picked == _SKIP:
             return None
         order.append(picked)
         remaining.remove(picked)
     order.extend(remaining)
-    term.print(terminal_text(say(lang, "ranked", order=format_ranking(q, order, lang))))
+    term.print(terminal_text(say(lang, "ranked")))
+    term.print(terminal_text(format_ranking(q, order, lang)))
     return order
 
 
@@ -230,9 +314,24 @@ def ask_number(
         return result if isinstance(result, str) else True
 
     raw = term.text(
-        q.text.get(lang), "" if default is None else _num(default), validate, qmark=qmark
+        q.text.get(lang),
+        "" if default is None else _num(default),
+        validate,
+        qmark=qmark,
+        instruction=number_range(q, lang),
     )
     return parse(raw)
+
+
+def number_range(q: Question, lang: str) -> str | None:
+    """The allowed range of a number question, shown before the first attempt."""
+    if q.min is not None and q.max is not None:
+        return say(lang, "range_both", lo=_num(q.min), hi=_num(q.max))
+    if q.min is not None:
+        return say(lang, "range_min", lo=_num(q.min))
+    if q.max is not None:
+        return say(lang, "range_max", hi=_num(q.max))
+    return None
 
 
 def _num(value: float) -> str:

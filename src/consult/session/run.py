@@ -28,24 +28,26 @@ from consult.i18n.session import (
 )
 from consult.session.flow import (
     Answering,
+    Closed,
     Outcome,
     Sections,
     check_not_closed,
-    format_answer,
     is_exit_word,
     lookup,
     new_exit_word,
     version_begun,
 )
-from consult.session.prompts import Terminal, ask_question, choice, say, terminal_text
+from consult.session.prompts import Terminal, choice, say, terminal_text
+from consult.session.review import ask, review, show_section
 from consult.store import NewParticipant, Participant, Store, format_code, normalise_code
-from consult.survey.model import Question, Survey
+from consult.survey.model import Survey
 
 NOT_A_TTY = (
     "consult run needs an interactive terminal, but its input is not one; "
     "run it in a terminal window (over ssh, use ssh -t)"
 )
 _NEW = object()  # "I am new": a participant to create after consent
+WRONG_EXIT_WORD = "That is not the exit word; the kiosk goes on."
 
 
 class Interrupted(KeyboardInterrupt):
@@ -103,6 +105,9 @@ def run_session(
                 if isinstance(who, Participant):
                     check_not_closed(store, survey, who, round)
             return answer_as(term, store, survey, who, round=round, session_id=session_id)
+        except Closed as exc:
+            term.print(terminal_text(str(exc)), style="yellow")
+            return Outcome.CLOSED
         except KeyboardInterrupt as exc:
             # The participant's own terminal: remind them of the code that resumes.
             who = exc.participant if isinstance(exc, Interrupted) else None
@@ -153,7 +158,9 @@ def _kiosk(
                 return Outcome.ENDED
             continue
         try:
-            outcome = answer_as(term, store, survey, who, round=round, session_id=session_id)
+            outcome = answer_as(
+                term, store, survey, who, round=round, session_id=session_id, kiosk=True
+            )
             if outcome in (Outcome.SUBMITTED, Outcome.DECLINED):
                 # Clear first: the review table must not wait on screen for the next person.
                 term.clear()
@@ -165,18 +172,25 @@ def _kiosk(
         except KeyboardInterrupt:
             notice = "Paused; answers so far are saved. / 응답이 저장되었습니다."
         except ConsultError as exc:
+            lang = exc.lang if isinstance(exc, Closed) else "en"
             term.print(terminal_text(str(exc)), style="yellow")
-            term.pause(say("en", "press_enter"))
+            term.pause(say(lang, "press_enter"))
 
 
 def _facilitator_ends(term: Terminal, exit_word: str) -> bool:
+    """Whether the facilitator typed the exit word; a wrong word is said so."""
     try:
         typed = term.password(
-            "Facilitator: type the exit word to end the session (Enter to go back)", qmark="»"
+            "Facilitator: type the exit word to end the session (Enter to go back)"
         )
     except KeyboardInterrupt:
         return False
-    return is_exit_word(typed, exit_word)
+    if is_exit_word(typed, exit_word):
+        return True
+    if typed.strip():
+        term.print(WRONG_EXIT_WORD, style="yellow")
+        term.pause("Press any key to go back to the welcome screen")
+    return False
 
 
 # --- who answers --------------------------------------------------------------------------------
@@ -187,13 +201,11 @@ def _ask_identity(
 ) -> Any:
     """A Participant, ``_NEW`` (open enrolment), or None for the facilitator's exit word."""
     if survey.settings.enrolment == "open":
-        pick = term.select(
-            HOW_TO_START, [choice(HAVE_CODE, "code"), choice(I_AM_NEW, "new")], qmark="»"
-        )
+        pick = term.select(HOW_TO_START, [choice(HAVE_CODE, "code"), choice(I_AM_NEW, "new")])
         if pick == "new":
             return _NEW
     while True:
-        raw = term.text(WELCOME_CODE, qmark="»")
+        raw = term.text(WELCOME_CODE)
         if is_exit_word(raw, exit_word):
             return None
         if not normalise_code(raw):
@@ -223,7 +235,7 @@ def _ask_language(term: Terminal, survey: Survey, default: str | None) -> str:
     if len(survey.languages) == 1:
         return survey.languages[0]
     choices = [choice(LANGUAGE_NAMES.get(code, code), code) for code in survey.languages]
-    return term.select("Language / 언어", choices, default or survey.languages[0], qmark="»")
+    return term.select("Language / 언어", choices, default or survey.languages[0])
 
 
 def _ask_consent(term: Terminal, survey: Survey, lang: str) -> bool:
@@ -239,12 +251,13 @@ def _ask_consent(term: Terminal, survey: Survey, lang: str) -> bool:
         )
     )
     choices = [choice(say(lang, "consent_yes"), True), choice(say(lang, "consent_no"), False)]
-    return bool(term.select(say(lang, "consent_q"), choices, qmark="»"))
+    keys = say(lang, "select_keys")
+    return bool(term.select(say(lang, "consent_q"), choices, instruction=keys))
 
 
 def _ask_group(term: Terminal, survey: Survey, lang: str) -> str:
     choices = [choice(g.label.get(lang), g.id) for g in survey.groups]
-    return term.select(say(lang, "group_q"), choices, qmark="»")
+    return term.select(say(lang, "group_q"), choices, instruction=say(lang, "select_keys"))
 
 
 # --- one participant --------------------------------------------------------------------------
@@ -258,10 +271,12 @@ def answer_as(
     *,
     round: int,
     session_id: int | None = None,
+    kiosk: bool = False,
 ) -> Outcome:
     """Take one participant (or ``_NEW``) from consent to submission in ``round``.
 
-    Ctrl-C passes up as :class:`Interrupted`, which says who was answering.
+    Ctrl-C passes up as :class:`Interrupted`, which says who was answering. Outside a kiosk,
+    "finish later" repeats the access code.
     """
     participant = who if isinstance(who, Participant) else None
     if participant is not None:
@@ -300,101 +315,10 @@ def answer_as(
         shown = None
         for q in flow.pending():
             if sections.of(q) != shown:
-                _show_section(term, sections, q, lang)
+                show_section(term, sections, q, lang)
                 shown = sections.of(q)
-            flow.give(q, _ask(term, flow, sections, q, lang, flow.answers.get(q.key)))
-        return _review(term, flow, sections, lang)
+            flow.give(q, ask(term, flow, sections, q, lang, flow.answers.get(q.key)))
+        code = None if kiosk else format_code(participant.code)
+        return review(term, flow, sections, lang, code=code)
     except KeyboardInterrupt:
         raise Interrupted(participant, lang) from None
-
-
-def _ask(
-    term: Terminal, flow: Answering, sections: Sections, q: Question, lang: str, default: Any
-) -> Any:
-    return ask_question(term, flow.survey, q, lang, default, sections.qmark(q))
-
-
-def _show_section(term: Terminal, sections: Sections, q: Question, lang: str) -> None:
-    """The heading of the part ``q`` begins: about you, a proposal (with its statement), closing."""
-    from rich.panel import Panel
-    from rich.text import Text
-
-    section = sections.of(q)
-    term.print()
-    if section == "profile":
-        term.print(Text(say(lang, "about_you"), style="bold"))
-    elif section == "closing":
-        term.print(Text(say(lang, "closing"), style="bold"))
-    else:
-        i, n = sections.position(section)
-        proposal = sections.survey.proposal(section)
-        term.print(Text(say(lang, "proposal_n", i=i, n=n), style="bold cyan"))
-        term.print(
-            Panel(
-                terminal_text(proposal.statement.get(lang)),
-                title=terminal_text(proposal.title.get(lang)),
-                title_align="left",
-                padding=(1, 2),
-            )
-        )
-
-
-def _review(term: Terminal, flow: Answering, sections: Sections, lang: str) -> Outcome:
-    """The review screen: every answer, change any of them, then submit."""
-    survey = flow.survey
-    while True:
-        for q in flow.missing():
-            # Reached when a changed answer switched on a required follow-up.
-            term.print(terminal_text(say(lang, "missing")), style="yellow")
-            flow.record(q, _ask(term, flow, sections, q, lang, None))
-        shown = flow.shown()
-        _review_table(term, flow, sections, shown, lang)
-        choices = [
-            choice(say(lang, "submit"), "submit"),
-            choice(say(lang, "change"), "change"),
-            choice(say(lang, "later"), "later"),
-        ]
-        action = term.select(say(lang, "review_q"), choices, qmark="»")
-        if action == "later":
-            term.print(terminal_text(say(lang, "saved_later")))
-            return Outcome.LATER
-        if action == "submit":
-            if not flow.submit():
-                continue
-            term.print()
-            term.print(terminal_text(say(lang, "submitted")), style="bold green")
-            return Outcome.SUBMITTED
-        titles = [choice(f"{i}. {q.text.get(lang)}", q.key) for i, q in enumerate(shown, 1)]
-        key = term.select(
-            say(lang, "which_change"), [*titles, choice(say(lang, "back"), "")], qmark="»"
-        )
-        if not key:
-            continue
-        q = survey.question(key)
-        if not flow.change(q, _ask(term, flow, sections, q, lang, flow.answers.get(key))):
-            continue
-        # Ask right away the follow-ups this answer switched on.
-        for follow in flow.switched_on(key):
-            flow.record(follow, _ask(term, flow, sections, follow, lang, None))
-
-
-def _review_table(
-    term: Terminal, flow: Answering, sections: Sections, shown: list[Question], lang: str
-) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(say(lang, "review"), style="bold"), show_lines=True, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("", ratio=3)
-    table.add_column("", ratio=2)
-    for i, q in enumerate(shown, 1):
-        value = flow.answers.get(q.key)
-        prefix = f"[{sections.qmark(q).strip('()')}] " if q.proposal else ""
-        answer = (
-            terminal_text(format_answer(flow.survey, q, value, lang))
-            if value is not None
-            else Text(say(lang, "skipped"), style="dim")
-        )
-        table.add_row(str(i), terminal_text(prefix + q.text.get(lang)), answer)
-    term.print(table)
