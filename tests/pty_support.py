@@ -26,14 +26,15 @@ SPACE = " "
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 
 
-def env() -> dict[str, str]:
-    """Without NO_CPR every prompt waits about 2 s for a cursor-position reply."""
+def env(size: tuple[int, int] = (50, 120)) -> dict[str, str]:
+    """Without NO_CPR every prompt waits about 2 s for a cursor-position reply. ``size`` is
+    (rows, columns): rich reads LINES and COLUMNS before the terminal's own size."""
     return {
         **os.environ,
         "PROMPT_TOOLKIT_NO_CPR": "1",
         "TERM": "xterm",
-        "COLUMNS": "120",
-        "LINES": "50",
+        "COLUMNS": str(size[1]),
+        "LINES": str(size[0]),
         "CONSULT_DEBUG": "0",
     }
 
@@ -44,15 +45,18 @@ def as_at_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def spawn(db: Path, *args: str, timeout: float = 15) -> pexpect.spawn:
+def spawn(
+    db: Path, *args: str, timeout: float = 15, size: tuple[int, int] = (50, 120)
+) -> pexpect.spawn:
+    """``consult --db DB ARGS`` in a pty of ``size`` (rows, columns)."""
     child = pexpect.spawn(
         CONSULT,
         ["--db", str(db), *args],
-        env=env(),
+        env=env(size),
         preexec_fn=as_at_a_terminal,
         encoding="utf-8",
         timeout=timeout,
-        dimensions=(50, 120),
+        dimensions=size,
     )
     child.delaybeforesend = None  # pexpect's default 50 ms per send adds up over many prompts
     return child

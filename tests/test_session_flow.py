@@ -11,6 +11,7 @@ import pytest
 from consult.errors import ConsultError, InputError
 from consult.session.flow import (
     Answering,
+    Closed,
     Sections,
     check_not_closed,
     format_answer,
@@ -234,3 +235,48 @@ def test_codes_and_exit_words(store: Store, survey: Survey) -> None:
     assert is_exit_word(" closing time ", "Closing-Time")
     assert not is_exit_word("", "closing-time")
     assert not is_exit_word("anything", None)
+
+
+def test_a_change_that_drops_a_follow_up_is_known_before_anything_is_stored(
+    store: Store, survey: Survey
+) -> None:
+    flow = begin(store, survey, enrol(store, survey))
+    answer_in_order(flow, {**FULL, "alpha.support": 2, "alpha.why_oppose": "too slow"})
+    support = survey.question("alpha.support")
+    assert [q.key for q in flow.would_drop(support, 4)] == ["alpha.why_oppose"]
+    assert flow.would_drop(support, 1) == []  # still opposed: the reason stays
+    # Asking changed nothing: the participant may still keep their answers.
+    assert store.answers(flow.response.id)["alpha.why_oppose"] == "too slow"
+    assert flow.answers["alpha.support"] == 2
+    flow.change(support, 4)
+    assert "alpha.why_oppose" not in store.answers(flow.response.id)
+
+
+def test_a_closed_response_is_explained_in_the_participants_language(
+    store: Store, survey: Survey
+) -> None:
+    person = enrol(store, survey)
+    response = store.start_response(person.id, survey.hash, ROUND, language="ko")
+    store.submit_response(response.id)
+    with pytest.raises(Closed) as info:
+        check_not_closed(store, survey, person, ROUND)
+    assert info.value.lang == "ko"
+    assert str(info.value).endswith(
+        "이미 제출된 응답입니다. 수정이 필요하면 진행자에게 다시 열어 달라고 요청하십시오."
+    )
+
+
+def test_the_review_names_each_question_with_its_proposal(survey: Survey) -> None:
+    sections = Sections(survey)
+    assert sections.label(survey.question("alpha.support"), "en") == (
+        "1 · Alpha proposal — Support for alpha?"
+    )
+    assert sections.label(survey.question("beta.support"), "ko").startswith("2 · ")
+    assert sections.label(survey.question("priorities"), "en") == "Order the proposals"
+
+
+def test_a_number_question_shows_its_range(survey: Survey) -> None:
+    from consult.session.prompts import number_range
+
+    assert number_range(survey.question("years"), "en") == "(from 0 to 60)"
+    assert number_range(survey.question("years"), "ko") == "(0~60)"

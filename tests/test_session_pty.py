@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.session.prompts import CLEAR_SCREEN
+from consult.session.prompts import CLEAR_PAGE, CLEAR_SCREEN
 from consult.session.run import NOT_A_TTY
 from consult.store import NewParticipant, open_store
 from consult.store.surveys import resolve_survey
@@ -644,3 +645,140 @@ def test_twenty_terminals_answering_at_once_lose_nothing(tmp_path: Path) -> None
     assert rows(db, "SELECT count(*) FROM answer_history WHERE question GLOB 'q[0-9]*'") == [
         (2000,)
     ]
+
+
+# --- what a Korean participant meets on a small screen ------------------------------------------
+
+
+def _english_words() -> set[str]:
+    """Every word of the tool's English participant texts, and questionary's own English."""
+    from consult.i18n.session import LABELS
+
+    words = set()
+    for text in LABELS["en"].values():
+        words |= {w.lower() for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}", "", text))}
+    return words | {"use", "arrow", "keys", "press", "done", "selections", "answer", "enter"}
+
+
+def _review_pages(raw: str, prompt: str) -> list[str]:
+    """Each review page as drawn: from a screen clear to the question below the table."""
+    pages = []
+    for part in raw.split(CLEAR_PAGE)[1:]:
+        at = part.find(prompt)
+        if at >= 0 and "응답 확인" in plain(part[:at]):
+            pages.append(part[:at])
+    return pages
+
+
+def test_a_korean_participant_on_80_by_24_meets_no_english(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    subprocess.run(
+        [CONSULT, "--db", str(db), "panel", "add", EXAMPLE, "-g", "science", "--lang", "ko"],
+        env=env(),
+        check=True,
+        capture_output=True,
+    )
+    code = rows(db, "SELECT code FROM participants")[0][0]
+    child = spawn(db, "run", EXAMPLE, "--code", code, size=(24, 80))
+    log = logged(child)
+    select(child, "Language / 언어")  # the participant's language is the default
+    mark = len(log.getvalue())  # from here on, everything is the participant's language
+    select(child, "동의하십니까?")
+    select(child, "어떤 기관에서", 4)
+    expect(child, "(0~60)")  # the range, before the first attempt
+    child.send("15" + ENTER)
+    select(child, "얼마나 잘 알고", 3)
+    for i in range(1, 7):
+        expect(child, f"제안 {i} / 6")
+        expect(child, "얼마나 지지하십니까?")
+        if i == 1:
+            # A hurried Enter records nothing: the cursor is on "— choose an answer —".
+            child.send(ENTER)
+            expect(child, "화살표 키로 답을 고른 뒤 엔터를 누르십시오.")
+            expect(child, "얼마나 지지하십니까?")
+        level = 1 if i == 3 else 4
+        child.send(DOWN * level + ENTER)
+        if level <= 2:
+            type_text(child, "반대하시는 이유", "정권마다")
+        type_text(child, "다른 의견", "")
+    for place in range(1, 6):
+        select(child, f"{place}순위", 1)
+    expect(child, "선택한 순서:")
+    type_text(child, "위원회에", "감사합니다")
+
+    # The review, page by page, until the page with proposal 3's support (the legal foundation).
+    prompt = "모두 맞습니까?"
+    while True:
+        expect(child, prompt)
+        child.send(DOWN + ENTER)  # "응답 수정": the answers on this page
+        expect(child, "어느 응답을 바꾸시겠습니까?")
+        expect(child, "확인 화면으로 돌아가기")
+        listed = plain(log.getvalue()).rsplit("어느 응답을 바꾸시겠습니까?", 1)[1]
+        entries = [e for line in listed.splitlines()[1:] if (e := line.strip(" »"))][:-1]
+        found = [i for i, e in enumerate(entries) if e.startswith("3 · ") and "지지" in e]
+        if found:
+            child.send(DOWN * found[0] + ENTER)
+            break
+        child.send(DOWN * len(entries) + ENTER)  # back to the review
+        expect(child, prompt)
+        child.send(DOWN * 2 + ENTER)  # "다음 응답 보기"
+    expect(child, "국제 과학기술협력이 정권마다")  # the statement again, before the question
+    expect(child, "얼마나 지지하십니까?")
+    child.send(DOWN * 3 + ENTER)  # from 1 (the default) to 4: the reason no longer applies
+    expect(child, "반대하시는 이유는 무엇입니까?")
+    expect(child, "그래도 바꾸시겠습니까?")
+    child.send(DOWN + ENTER)  # yes
+    expect(child, prompt)
+    child.send(ENTER)
+    expect(child, "응답이 제출되었습니다")
+    assert finish(child) == 0
+
+    stored = answers(db, code)
+    assert json.loads(stored["legal-foundation.support"]) == 4
+    assert "legal-foundation.why_oppose" not in stored
+    assert history(db, code, "ministry-led.support") == [4]  # the hurried Enter stored nothing
+    raw = log.getvalue()
+    screen = plain(raw[mark:])
+    leaked = {w for w in _english_words() if re.search(rf"\b{w}\b", screen, re.IGNORECASE)}
+    assert leaked == set(), leaked
+    pages = _review_pages(raw, prompt)
+    assert len(pages) >= 3
+    for drawn in pages:
+        # the table and the question's line, and below it at most five choices: 24 rows
+        assert plain(drawn).lstrip().startswith("응답 확인")
+        assert drawn.count("\n") + 1 + 5 <= 24, plain(drawn)
+
+
+def test_enter_alone_records_nothing_and_finishing_later_repeats_the_code(tmp_path: Path) -> None:
+    db = tmp_path / "consult.db"
+    code = register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--code", code)
+    log = logged(child)
+    start_small(child)
+    expect(child, "Years of experience?")
+    expect(child, "(from 0 to 60)")  # the range, before the first attempt
+    child.send("70" + ENTER)
+    expect(child, "The largest allowed is 60")
+    child.send("\x15" + "12" + ENTER)
+    expect(child, "Support for alpha?")
+    child.send(ENTER)  # hurried: nothing is chosen
+    expect(child, "Please choose an answer with the arrow keys, then press Enter.")
+    assert "alpha.support" not in answers(db, code)
+    select(child, "Support for alpha?", 4)
+    type_text(child, "Comment on alpha?", "")
+    select(child, "Support for beta?", 4)
+    expect(child, "Which sectors?")
+    child.send(SPACE + DOWN + SPACE + ENTER)
+    expect(child, "Which sectors? AI; Bio")  # what was chosen, not "done (2 selections)"
+    select(child, "place 1 of 2", 2)  # beta first
+    expect(child, "Your order:")
+    expect(child, "1. Beta proposal")
+    expect(child, "2. Alpha proposal")
+    expect(child, "Everything correct?")
+    child.send(DOWN * 2 + ENTER)  # Stop here and finish later
+    expect(child, f"Your answers are saved. Your access code is {code}")
+    assert finish(child) == 0
+    screen = plain(log.getvalue())
+    assert "Use arrow keys" not in screen and "selections" not in screen
+    assert history(db, code, "alpha.support") == [4]
+    assert status_of(db, code) == "in_progress"
