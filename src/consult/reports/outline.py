@@ -21,8 +21,8 @@ def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
     details = []
     if q.scale:
         details.append(f"scale {q.scale}")
-    if q.type == "number":
-        bounds = f"{'' if q.min is None else q.min:g}".strip() if q.min is not None else ""
+    if q.min is not None or q.max is not None or q.integer:  # only number questions have these
+        bounds = ""
         if q.min is not None or q.max is not None:
             lo = "" if q.min is None else f"{q.min:g}"
             hi = "" if q.max is None else f"{q.max:g}"
@@ -36,7 +36,7 @@ def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
         line.append(f"  when {q.when}", style="yellow")
     line.append("\n")
     line.append(q.text.get(lang))
-    if q.options and q.type != "ranking":
+    if q.options and not q.kind.ranks_options:
         for option in q.options:
             line.append(f"\n  • {option.id}: {option.label.get(lang)}", style="dim")
     return line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -81,7 +81,7 @@ class Results:
     numbers: dict[str, NumberSummary]
     comment_counts: dict[str, dict[str, int]]  # text question -> group -> answers
     comments: tuple[dict[str, str], ...]  # {"question", "proposal", "group", "text"}, on request
-    ignored_answers: int  # answers that do not fit the current definition (see _acceptor)
+    ignored_answers: int  # answers that do not fit the current definition (QuestionType.fits)
     alpha_ordinal: float | None
     consensus_rule: str = ""
     quantile_method: str = field(default=QUANTILE_METHOD)
@@ -153,7 +153,7 @@ def iter_comments(
     """
     wanted = None if questions is None else set(questions)
     for q in survey.questions():
-        if q.type != "text" or (wanted is not None and q.key not in wanted):
+        if not q.kind.free_text or (wanted is not None and q.key not in wanted):
             continue
         for group, text in store.text_answers(survey.id, q.key, flt, limit):
             yield {"question": q.key, "proposal": q.proposal or "", "group": group, "text": text}
@@ -176,8 +176,8 @@ def aggregate(
     flt = flt or ResponseFilter()
     lang = lang or survey.languages[0]
     group_ids = survey.group_ids
-    text_keys = [q.key for q in survey.questions() if q.type == "text"]
-    other_keys = [q.key for q in survey.questions() if q.type != "text"]
+    text_keys = [q.key for q in survey.questions() if q.kind.free_text]
+    other_keys = [q.key for q in survey.questions() if not q.kind.free_text]
     # One snapshot: a response committed meanwhile (a live session) is wholly in or wholly out.
     with store.snapshot():
         if flt.round is None:
@@ -190,14 +190,14 @@ def aggregate(
         texts = tuple(iter_comments(store, survey, flt)) if comments else ()
     # question -> group -> decoded value -> count
     hist: dict[str, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(dict))
-    accepts = {q.key: _acceptor(survey, q) for q in survey.questions() if q.type != "text"}
+    tallied = {q.key: q for q in survey.questions() if not q.kind.free_text}
     ignored = 0
     for question, group, value, count in rows:
         decoded = json.loads(value)
         if isinstance(decoded, list):
             decoded = tuple(decoded)
-        accept = accepts.get(question)
-        if accept is None or group not in group_ids or not accept(decoded):
+        q = tallied.get(question)
+        if q is None or group not in group_ids or not q.kind.fits(q, decoded, survey):
             # Stored under an earlier version of the definition (a removed option, question or
             # group): counted as ignored rather than breaking every statistic.
             ignored += count
@@ -214,13 +214,14 @@ def aggregate(
     support_keys = {p.support_question.key for p in survey.proposals}
     for q in survey.questions():
         per_group = hist.get(q.key, {})
-        if q.type == "scale" and q.key not in support_keys:
+        summary = q.kind.summary
+        if summary == "scale" and q.key not in support_keys:
             scales[q.key] = _scale_by_group(survey, q, per_group)
-        elif q.type in ("single_choice", "multiple_choice"):
+        elif summary == "choices":
             choices[q.key] = _choices(q, per_group, group_ids)
-        elif q.type == "ranking":
+        elif summary == "ranking":
             rankings[q.key] = _ranking(q, per_group)
-        elif q.type == "number":
+        elif summary == "number":
             numbers[q.key] = _number(per_group)
     comment_counts: dict[str, dict[str, int]] = {k: {} for k in text_keys}
     for key, group, n in text_counts:
@@ -245,22 +246,6 @@ def aggregate(
         alpha_ordinal=_alpha(survey, hist),
         consensus_rule=describe_rule(survey.consensus, lang),
     )
-
-
-def _acceptor(survey: Survey, q: Question) -> Callable[[Any], bool]:
-    """A check that a stored value fits ``q`` as the survey now defines it."""
-    if q.type == "scale":
-        scale = survey.scale(q.scale or "")
-        allowed = {p.value for p in scale.points} | ({ABSTAIN} if scale.abstain else set())
-        return lambda v: not isinstance(v, bool) and v in allowed
-    options = {o.id for o in q.options}
-    if q.type == "single_choice":
-        return lambda v: v in options
-    if q.type == "multiple_choice":
-        return lambda v: isinstance(v, tuple) and all(x in options for x in v)
-    if q.type == "ranking":
-        return lambda v: isinstance(v, tuple) and set(v) <= options and len(set(v)) == len(v)
-    return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
 
 
 def _split_abstain(counts: dict[Any, int]) -> tuple[dict[int, int], int]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from consult.errors import InputError
 from consult.store import Store
-from consult.survey.model import ABSTAIN, Question, Survey
+from consult.survey.model import Question, Survey
 
 ABSTAIN_RATE = 0.03
 # Share of optional questions (comments) a simulated person answers: a few comments each,
@@ -142,55 +142,33 @@ def leanings(survey: Survey, rng: random.Random) -> dict[tuple[str, str], float]
 
 
 class _Respondent:
+    """One simulated participant: what the question types ask of a
+    :class:`consult.survey.question_types.Respondent`."""
+
     def __init__(
         self,
         survey: Survey,
         group: str,
         lang: str,
-        lean: Mapping[tuple[str, str], float],
+        leanings: Mapping[tuple[str, str], float],
         rng: random.Random,
     ):
-        self.survey, self.group, self.lang, self.lean, self.rng = survey, group, lang, lean, rng
+        self.survey, self.group, self.lang, self.rng = survey, group, lang, rng
+        self.leanings = leanings
         self.answers: dict[str, Any] = {}
 
+    def lean(self, question: Question) -> float:
+        return self.leanings.get((question.proposal or "", self.group), 0.6)
+
+    def abstains(self) -> bool:
+        return self.rng.random() < ABSTAIN_RATE
+
+    def free_text(self, question: Question) -> str:
+        bank = _REASONS if question.when is not None and not question.when.on_group else _COMMENTS
+        return self.rng.choice(bank.get(self.lang) or bank["en"])
+
     def answer(self, q: Question) -> Any:
-        rng = self.rng
-        if q.type == "scale":
-            points = [p.value for p in self.survey.scale(q.scale or "").points]
-            scale = self.survey.scale(q.scale or "")
-            if scale.abstain and rng.random() < ABSTAIN_RATE:
-                return ABSTAIN
-            lean = self.lean.get((q.proposal or "", self.group), 0.6)
-            position = rng.gauss(lean * (len(points) - 1), 0.7)
-            return points[min(len(points) - 1, max(0, round(position)))]
-        if q.type == "single_choice":
-            return rng.choice(q.options).id
-        if q.type == "multiple_choice":
-            lo = q.min_choices or 1
-            hi = q.max_choices or len(q.options)
-            k = rng.randint(min(lo, len(q.options)), min(hi, len(q.options)))
-            return [o.id for o in rng.sample(list(q.options), k)]
-        if q.type == "ranking":
-            return self._ranking(q)
-        if q.type == "number":
-            lo = q.min if q.min is not None else 0
-            hi = q.max if q.max is not None else lo + 100
-            if q.integer:
-                return int(min(hi, max(lo, round(rng.triangular(lo, hi, lo + (hi - lo) * 0.3)))))
-            return round(rng.uniform(lo, hi), 2)
-        bank = _REASONS if q.when is not None and not q.when.on_group else _COMMENTS
-        text = rng.choice(bank.get(self.lang) or bank["en"])
-        return text[: q.max_length] if q.max_length else text
-
-    def _ranking(self, q: Question) -> list[str]:
-        # Rank proposals by this respondent's own support, with some noise.
-        def score(option_id: str) -> float:
-            for key, value in self.answers.items():
-                if key.startswith(option_id + ".") and isinstance(value, int):
-                    return value + self.rng.uniform(-1.5, 1.5)
-            return self.rng.uniform(0, 5)
-
-        return sorted((o.id for o in q.options), key=score, reverse=True)
+        return q.kind.simulate(q, self.survey, self)
 
     def respond(self) -> list[tuple[str, str, float | None]]:
         rows = []
