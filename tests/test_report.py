@@ -142,7 +142,9 @@ def test_summary_figures_match_aggregate(built):
         assert close(row["Balanced support (groups equal)"], st.group_balanced_support)
         for g, label in res.groups.items():
             assert close(row[f"Support: {label}"], st.groups[g].support)
-        assert close(row["Largest gap between groups"], abs(st.max_divergence.difference))
+        # The gap in percentage points, as the terminal shows it ("84 pp").
+        gap = abs(st.max_divergence.difference) * 100
+        assert row["Largest gap between groups"] == pytest.approx(gap, abs=1e-9)
         assert row["Contested"] == (labels["contested_mark"] if st.contested else labels["no"])
     # Formats a reader sees: percentages as percentages.
     assert ws["D5"].number_format == "0%"
@@ -166,7 +168,7 @@ def test_by_group_figures_match_aggregate(built):
         shares = {g: v for g, v in shares.items() if v is not None}
         gaps = {(a, b): abs(shares[a] - shares[b]) for a in shares for b in shares if a < b}
         widest = max(gaps.values())
-        assert close(row["Largest gap between groups"], widest)
+        assert row["Largest gap between groups"] == pytest.approx(widest * 100, abs=1e-9)
         a, b = row["Between"].split(" vs ")
         ids = {label: g for g, label in res.groups.items()}
         assert close(abs(shares[ids[a]] - shares[ids[b]]), widest)
@@ -185,15 +187,25 @@ def test_charts_point_at_the_right_ranges(built):
     assert chart.x_axis.delete is False and chart.y_axis.delete is False
     refs = [_ref(s.val) for s in chart.series]
     last = 2 + n
-    assert refs == [f"'Chart data'!${c}$3:${c}${last}" for c in "BCD"]
+    # Stacking order: neutral's left half, opposition, neutral's right half, support, empty.
+    assert refs == [f"'Chart data'!${c}$3:${c}${last}" for c in "CBDEF"]
     assert _ref(chart.series[0].cat) == f"'Chart data'!$A$3:$A${last}"
     data = wb["Chart data"]
+    assert [c.value for c in data[2]][:5] == [
+        "Proposal", "Opposition", "Neutral, left half", "Neutral, right half", "Support",
+    ]  # fmt: skip
     for i, p in enumerate(reversed(res.proposals)):
         r = 3 + i
-        assert data[f"A{r}"].value == p.title
-        assert close(data[f"B{r}"].value, -p.stats.panel.opposition)
-        assert close(data[f"C{r}"].value, p.stats.panel.support)
-        assert close(data[f"D{r}"].value, p.stats.panel.neutral)
+        # Category labels broken into lines of about 30 characters, at word boundaries.
+        assert data[f"A{r}"].value.replace("\n", " ") == p.title
+        assert all(len(line) <= 30 for line in data[f"A{r}"].value.split("\n"))
+        assert data[f"A{r}"].alignment.wrap_text
+        st = p.stats.panel
+        assert close(data[f"B{r}"].value, -st.opposition)
+        assert close(data[f"C{r}"].value, -st.neutral / 2)
+        assert close(data[f"D{r}"].value, st.neutral / 2)
+        assert close(data[f"E{r}"].value, st.support)
+        assert data[f"F{r}"].value is None  # the empty series
     [by_group] = wb["By group"]._charts
     assert by_group.grouping == "clustered"
     groups = list(res.groups)
@@ -203,10 +215,10 @@ def test_charts_point_at_the_right_ranges(built):
         for k in range(len(groups))
     ]
     assert len(wb["Proposal detail"]._charts) == n
-    # Print setup: the Summary table and chart on one page width.
+    # Print setup: the Summary table and the chart below it on one page width.
     ws = wb["Summary"]
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_area
+    assert ws.print_area == f"'Summary'!$A$1:$Q${chart.anchor.to.row}"  # to the chart's end
 
 
 def test_proposal_detail_distribution(built):
@@ -247,6 +259,9 @@ def test_proposal_detail_charts_point_at_their_tables(built):
             "Support",
             "Strongly support",
         ]
+        # The totals are not named as a scale point is: every header is different.
+        assert values[header - 1][8:10] == ["Total support", "Total opposition"]
+        assert len(set(values[header - 1][:10])) == 10
         for k, series in enumerate(chart.series):
             col = openpyxl.utils.get_column_letter(4 + k)
             assert series.tx.strRef.f.replace("$", "") == f"'Proposal detail'!{col}{header}"

@@ -34,6 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "col.support": "Support",
         "col.neutral": "Neutral",
         "col.opposition": "Opposition",
+        "col.total_support": "Total support",
+        "col.total_opposition": "Total opposition",
+        "chart_data.neutral_left": "Neutral, left half",
+        "chart_data.neutral_right": "Neutral, right half",
         "col.ci_low": "Support 95% CI low",
         "col.ci_high": "Support 95% CI high",
         "col.median": "Median",
@@ -79,9 +83,11 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "No",
         "vs": "{a} vs {b}",
         "contested_mark": "⚑ Yes",
-        "chart.diverging": "Opposition · neutral · support, share of valid answers",
+        "chart.diverging": (
+            "Opposition · neutral · support, share of valid answers (neutral split around 0)"
+        ),
         "chart.by_group": "Support by stakeholder group",
-        "chart.detail": "Answers by group, share of valid answers",
+        "chart.detail": "{proposal}\nAnswers by group, share of valid answers",
         "by_group.heading": "Support by stakeholder group",
         "by_group.note": "Support = share of valid answers in the group; n = valid answers.",
         "detail.heading": "Each proposal: answers over the scale by group",
@@ -101,8 +107,9 @@ LABELS: dict[str, dict[str, str]] = {
         "method.heading": "Method",
         "raw.heading": "Raw answers",
         "chart_data.note": (
-            "Data behind the Summary chart: opposition is negative so that bars diverge at 0. "
-            "Listed from last rank to first so that the chart shows rank 1 at the top."
+            "Data behind the Summary chart: opposition is negative so that bars diverge at 0, "
+            "and neutral is split in two halves, one each side of 0. Listed from last rank to "
+            "first so that the chart shows rank 1 at the top."
         ),
         "m.survey_id": "Survey id",
         "m.title": "Title",
@@ -129,8 +136,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "m.gap": "Largest gap between groups",
         "m.gap.text": (
-            "Largest difference in support between two groups with answers; "
-            "contested when it reaches the rule's gap"
+            "Largest difference in support between two groups with answers, in percentage "
+            "points (pp); contested when it reaches the rule's gap"
         ),
         "m.filters": "Filters",
         "m.filters.none": "None",
@@ -187,6 +194,10 @@ LABELS: dict[str, dict[str, str]] = {
         "col.support": "지지",
         "col.neutral": "중립",
         "col.opposition": "반대",
+        "col.total_support": "지지 합계",
+        "col.total_opposition": "반대 합계",
+        "chart_data.neutral_left": "중립 (왼쪽 절반)",
+        "chart_data.neutral_right": "중립 (오른쪽 절반)",
         "col.ci_low": "지지 95% 신뢰구간 하한",
         "col.ci_high": "지지 95% 신뢰구간 상한",
         "col.median": "중앙값",
@@ -232,9 +243,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "아니요",
         "vs": "{a} 대 {b}",
         "contested_mark": "⚑ 예",
-        "chart.diverging": "반대 · 중립 · 지지 (유효 응답 중 비율)",
+        "chart.diverging": "반대 · 중립 · 지지 (유효 응답 중 비율, 중립은 0을 중심으로 양분)",
         "chart.by_group": "이해관계자 집단별 지지도",
-        "chart.detail": "집단별 응답 분포 (유효 응답 중 비율)",
+        "chart.detail": "{proposal}\n집단별 응답 분포 (유효 응답 중 비율)",
         "by_group.heading": "이해관계자 집단별 지지도",
         "by_group.note": "지지 = 집단 내 유효 응답 중 지지 비율, n = 유효 응답 수.",
         "detail.heading": "제안별 척도 응답 분포 (집단별)",
@@ -250,7 +261,8 @@ LABELS: dict[str, dict[str, str]] = {
         "method.heading": "방법",
         "raw.heading": "원자료",
         "chart_data.note": (
-            "요약 차트의 데이터: 막대가 0에서 양쪽으로 갈리도록 반대는 음수로 표시합니다. "
+            "요약 차트의 데이터: 막대가 0에서 양쪽으로 갈리도록 반대는 음수로 표시하고, "
+            "중립은 절반씩 0의 양쪽에 나눕니다. "
             "차트에서 1순위가 맨 위에 오도록 마지막 순위부터 나열합니다."
         ),
         "m.survey_id": "설문 ID",
@@ -277,7 +289,10 @@ LABELS: dict[str, dict[str, str]] = {
             "없음: 모든 응답은 한 번씩 집계, 집단 균형 지지도만 집단을 같은 비중으로 계산"
         ),
         "m.gap": "집단 간 최대 차이",
-        "m.gap.text": "응답이 있는 두 집단 간 지지도의 최대 차이, 규칙의 기준 이상이면 쟁점",
+        "m.gap.text": (
+            "응답이 있는 두 집단 간 지지도의 최대 차이 (퍼센트포인트, pp), "
+            "규칙의 기준 이상이면 쟁점"
+        ),
         "m.filters": "필터",
         "m.filters.none": "없음",
         "m.abstentions": "기권",

@@ -15,10 +15,13 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart._chart import ChartBase
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -40,13 +43,17 @@ HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=BLUE)
 CONTESTED_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 WRAP_CENTRE = Alignment(wrap_text=True, vertical="center")
 CENTRE = Alignment(vertical="center")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 THIN_BOTTOM = Border(bottom=Side(style="thin", color="808080"))
-COMMENT_WIDTH = 100  # characters; longer comments wrap
+COMMENT_WIDTH = 80  # characters; longer comments wrap
 PCT = "0%"
 PCT1 = "0.0%"
+#: A difference of shares, stored ×100 as a number: "84 pp", as the terminal shows it.
+PP = '0" pp"'
+
 DECIMAL = "0.0"
 DECIMAL2 = "0.00"
 
@@ -103,23 +110,22 @@ def wrapped_lines(text: Any, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (roughly: by words)."""
     if not isinstance(text, str) or not text:
         return 1
-    lines, used = 1, 0
+    lines = 0
     room = max(1, int(width) - 1)
-    for word in text.split():
-        w = display_width(word)
-        if used and used + 1 + w > room:
-            lines += 1
-            used = w
-        else:
-            used += w + (1 if used else 0)
-    return lines
-
-
-def too_wide(text: str, width: int = COMMENT_WIDTH) -> bool:
-    """Whether ``text`` overflows ``width`` columns (measured only when its length can't tell)."""
-    if len(text) > width:
-        return True
-    return 2 * len(text) > width and display_width(text) > width
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            w = display_width(word)
+            if used and used + 1 + w > room:
+                lines += 1 + (w - 1) // room
+                used = w % room or room
+            else:
+                used += w + (1 if used else 0)
+                if used > room:  # a word longer than the column breaks inside itself
+                    lines += (used - 1) // room
+                    used = used % room or room
+    return max(lines, 1)
 
 
 def display_width(text: str) -> int:
@@ -146,20 +152,102 @@ def fit(values: Iterable[Any], lo: float = 6, hi: float = 60, header: str = "") 
     return float(min(hi, max(lo, longest + 2)))
 
 
-def new_sheet(wb: Workbook, title: str) -> Any:
-    """A sheet that prints as a reader expects: landscape A4, as wide as one page.
+def new_sheet(wb: Workbook, title: str, *, titles: str, landscape: bool = True) -> Any:
+    """A sheet that prints as a reader expects: A4, as wide as one page, as tall as it needs,
+    rows ``titles`` (such as ``"4:4"``) repeated on every page, the sheet's name and the page
+    number in the footer. Landscape for wide sheets, portrait for narrow ones.
 
     Set before any row is written: a write-only sheet writes its page setup then.
     """
     ws = wb.create_sheet(title)
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed, none cut in width
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = titles
+    ws.oddFooter.left.text = "&A"  # the sheet's name
+    ws.oddFooter.right.text = "&P / &N"
+    for part in (ws.oddFooter.left, ws.oddFooter.right):
+        part.size = 8
+        part.color = "595959"
     return ws
+
+
+MARGIN_SIDE = 0.5  # inches
+MARGIN_TOP = 0.6
+
+
+def page_break_before(ws: Any, row: int) -> None:
+    """Start a new printed page at ``row``."""
+    ws.row_breaks.append(Break(id=row - 1))
+
+
+def width_cm(widths: Iterable[float]) -> float:
+    """Centimetres that columns ``widths`` characters wide take in Excel (7 px a character + 5
+    px padding, at 96 px an inch); Calc draws them a little wider."""
+    return sum(int(w * 7 + 5) for w in widths) * 2.54 / 96
+
+
+def rows_for(height_cm: float) -> int:
+    """Default rows (15 pt) that an object ``height_cm`` tall covers."""
+    return math.ceil(height_cm / (15 * 2.54 / 72))
+
+
+def place_chart(ws: Any, chart: ChartBase, row: int, columns: int) -> int:
+    """Put ``chart`` at column A of ``row``, exactly as wide as the first ``columns`` columns
+    (a table above it) and ``chart.height`` tall in default rows; returns the rows it covers.
+
+    Anchored to cells at both corners: Excel and Calc size columns differently, and a chart
+    sized in centimetres would be narrower than its table in one of them.
+    """
+    rows = rows_for(chart.height)
+    chart.width = width_cm(
+        ws.column_dimensions[get_column_letter(i)].width for i in range(1, columns + 1)
+    )
+    anchor = TwoCellAnchor(editAs="oneCell")
+    anchor._from = AnchorMarker(col=0, row=row - 1)
+    anchor.to = AnchorMarker(col=columns, row=row - 1 + rows)
+    ws.add_chart(chart, anchor)
+    return rows
+
+
+def text_height(text: Any, width: float, least: int = 1) -> float:
+    """Points a row needs to show ``text`` wrapped in a column ``width`` characters wide."""
+    return 15.0 * max(least, wrapped_lines(text, width)) + 3
+
+
+def break_lines(text: str, width: int = 30) -> str:
+    """``text`` with line breaks at word boundaries, lines of about ``width`` characters: for
+    chart category labels, which charts squeeze onto one line otherwise."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and display_width(line) + 1 + display_width(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def shorten(text: str, width: int = 48) -> str:
+    """``text`` cut at a word boundary to about ``width`` characters, with "…" when cut."""
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for word in text.split():
+        if out and display_width(out) + 1 + display_width(word) > width - 1:
+            break
+        out = f"{out} {word}" if out else word
+    if display_width(out) > width - 1:  # one long word (or text without spaces)
+        out = out[: width - 1]
+    return out.rstrip(" ,;:·-") + "…"
 
 
 def add_table(

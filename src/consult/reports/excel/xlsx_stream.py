@@ -94,8 +94,14 @@ class StreamedRows:
         """How many rows have been appended."""
         return self.next_row - self.first_row
 
-    def append(self, values: Sequence[Any], wrap: Iterable[int] = ()) -> None:
-        """Add a row; text in the columns numbered in ``wrap`` (from 0) wraps in its cell."""
+    def append(
+        self, values: Sequence[Any], wrap: Iterable[int] = (), height: float | None = None
+    ) -> None:
+        """Add a row; text in the columns numbered in ``wrap`` (from 0) wraps in its cell.
+
+        ``height`` (points) sizes the row: Calc does not grow a row for wrapped text when it
+        opens a file, so the lines would print over the next row.
+        """
         r = self.next_row
         self.next_row += 1
         letters = self._letters
@@ -103,7 +109,10 @@ class StreamedRows:
             letters.append(get_column_letter(len(letters) + 1))
         self.columns = max(self.columns, len(values))
         wrapped = set(wrap) if wrap else ()
-        parts = [f'<row r="{r}">']
+        if height is None:
+            parts = [f'<row r="{r}">']
+        else:
+            parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">']
         for i, value in enumerate(values):
             if value is None:
                 continue

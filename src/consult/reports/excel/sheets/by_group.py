@@ -12,18 +12,23 @@ from openpyxl.utils import get_column_letter
 
 from consult.reports.excel.context import ReportContext
 from consult.reports.excel.style import (
+    CENTRE,
     GROUP_COLOURS,
     NOTE_FONT,
     PCT,
+    PP,
     TITLE_FONT,
+    WRAP_CENTRE,
     add_table,
     cell,
     fit,
     header_cells,
     header_height,
     new_sheet,
+    place_chart,
     set_widths,
     support_scale,
+    text_height,
     unique_headers,
 )
 
@@ -33,12 +38,12 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     r = ctx.results
     label = ctx.label
     groups = list(r.groups)
-    ws = new_sheet(wb, label("sheet.by_group"))
+    ws = new_sheet(wb, label("sheet.by_group"), titles="4:4")
     headers = [label("col.rank"), label("col.proposal"), label("col.panel"), label("n_cell")]
     for g in groups:
         headers += [ctx.group_label(g), f"{label('n_cell')}: {ctx.group_label(g)}"]
     headers += [label("col.gap"), label("col.between")]
-    fmts: list[str | None] = [None, None] + [PCT, None] * (len(groups) + 1) + [PCT, None]
+    fmts: list[str | None] = [None, None] + [PCT, None] * (len(groups) + 1) + [PP, None]
     rows = []
     for p in r.proposals:
         row: list[Any] = [p.rank, p.title, p.stats.panel.support, p.stats.panel.n_valid]
@@ -47,28 +52,39 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
             row += [s.support if s else None, s.n_valid if s else 0]
         widest = p.stats.max_divergence
         row += [
-            abs(widest.difference) if widest else None,
+            abs(widest.difference) * 100 if widest else None,  # percentage points
             label("vs", a=ctx.group_label(widest.group_a), b=ctx.group_label(widest.group_b))
             if widest
             else None,
         ]
         rows.append(row)
-    widths = [7.0, fit((row[1] for row in rows), lo=24, hi=48)]
+    # Proposals and the pair of groups wrap: the table then fits a page's width legibly.
+    widths = [7.0, fit((row[1] for row in rows), lo=24, hi=34)]
     for i in range(2, len(headers) - 2):
         # Wide enough for the header's longest word: headers wrap, words do not.
         widths.append(fit((), lo=14.0 if i % 2 == 0 else 8.0, hi=24, header=headers[i]))
-    widths += [12.0, fit((row[-1] for row in rows), lo=16, hi=70)]
+    widths += [12.0, fit((row[-1] for row in rows), lo=16, hi=36)]
     set_widths(ws, widths)
     header_row = 4
     first, last = header_row + 1, header_row + len(rows)
     ws.freeze_panes = f"C{first}"
     ws.row_dimensions[header_row].height = header_height(headers, widths)
+    for i, row in enumerate(rows):
+        ws.row_dimensions[first + i].height = max(
+            text_height(row[1], widths[1]), text_height(row[-1], widths[-1])
+        )
     ws.append([cell(ws, label("by_group.heading"), font=TITLE_FONT)])
     ws.append([cell(ws, ctx.subtitle(), font=NOTE_FONT)])
     ws.append([cell(ws, label("by_group.note"), font=NOTE_FONT)])
     ws.append(header_cells(ws, headers))
+    wrapped = (1, len(headers) - 1)
     for row in rows:
-        ws.append([cell(ws, v, fmt=fmts[i]) for i, v in enumerate(row)])
+        ws.append(
+            [
+                cell(ws, v, fmt=fmts[i], align=WRAP_CENTRE if i in wrapped else CENTRE)
+                for i, v in enumerate(row)
+            ]
+        )
     ncols = len(headers)
     if rows:
         add_table(
@@ -80,7 +96,8 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         for i in range(2, ncols - 2, 2):
             col = get_column_letter(i + 1)
             ws.conditional_formatting.add(f"{col}{first}:{col}{last}", support_scale())
-        ws.add_chart(_chart(ctx, ws, len(groups), header_row, last), f"B{last + 3}")
+        # Below the table and as wide as it: both fill the printed page's width.
+        place_chart(ws, _chart(ctx, ws, len(groups), header_row, last), last + 3, ncols)
     return ws.title
 
 

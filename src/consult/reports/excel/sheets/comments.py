@@ -13,10 +13,11 @@ from consult.reports.excel.style import (
     header_cells,
     new_sheet,
     set_widths,
-    too_wide,
+    wrapped_lines,
 )
 
 _STAGE = "Writing comments"
+_WRAP = (0, 1, 2, 3)
 
 
 def write(ctx: ReportContext, wb: Workbook) -> str:
@@ -24,17 +25,19 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     label = ctx.label
     lang = ctx.lang
     survey = ctx.survey
-    ws = new_sheet(wb, label("sheet.comments"))
+    ws = new_sheet(wb, label("sheet.comments"), titles="2:2")
     headers = [
         label("col.proposal"),
         label("col.question"),
         label("col.group"),
         label("col.comment"),
     ]
-    set_widths(ws, [34, 34, 26, COMMENT_WIDTH])
+    widths = [30, 36, 26, COMMENT_WIDTH]
+    set_widths(ws, widths)
     ws.freeze_panes = "A3"
     ws.append([cell(ws, label("comments.heading"), font=TITLE_FONT)])
     ws.append(header_cells(ws, headers, align=None))
+    known: dict[tuple[str, float], int] = {}
     titles = {p.id: p.title.get(lang) for p in survey.proposals}
     comments = ctx.data.comments()
     total = ctx.data.comment_total
@@ -49,16 +52,19 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
                 question_text[key] = survey.question(key).text.get(lang)
             except KeyError:
                 question_text[key] = key
-        text = c["text"]
-        rows.append(
-            [
-                titles.get(c["proposal"], ""),
-                question_text[key],
-                groups.get(c["group"], c["group"]),
-                text,
-            ],
-            wrap=(3,) if too_wide(text) else (),
+        row = [
+            titles.get(c["proposal"], ""),
+            question_text[key],
+            groups.get(c["group"], c["group"]),
+        ]
+        # Every text wraps in its column rather than being cut off by the next one; the row
+        # is sized here, as Calc does not grow it. Lines of the repeated texts are remembered.
+        lines = max(
+            wrapped_lines(c["text"], widths[3]),
+            *(_lines(known, v, widths[i]) for i, v in enumerate(row)),
         )
+        row.append(c["text"])
+        rows.append(row, wrap=_WRAP, height=15.0 * lines + 3 if lines > 1 else None)
         if rows.rows % PROGRESS_EVERY == 0:
             ctx.progress(_STAGE, rows.rows, total)
     n = rows.rows
@@ -66,3 +72,11 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     if n:
         add_table(ws, "Comments", f"A2:D{n + 2}", headers, "TableStyleLight9")
     return ws.title
+
+
+def _lines(known: dict[tuple[str, float], int], text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` wide, remembered in ``known``."""
+    key = (text, width)
+    if key not in known:
+        known[key] = wrapped_lines(text, width)
+    return known[key]

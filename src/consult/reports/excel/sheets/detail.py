@@ -3,7 +3,6 @@ bar chart, and below it a summary of each of its follow-up questions."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +20,18 @@ from consult.reports.excel.style import (
     NOTE_FONT,
     PCT,
     TITLE_FONT,
+    TOP,
+    WRAP_TOP,
     cell,
     fit,
     header_cells,
     new_sheet,
+    page_break_before,
+    place_chart,
     scale_colours,
     set_widths,
+    shorten,
+    text_height,
 )
 from consult.survey.model import Question
 
@@ -37,40 +42,57 @@ Line = Callable[[Any], list[WriteOnlyCell]]
 
 
 def write(ctx: ReportContext, wb: Workbook) -> str:
-    """Write the Proposal detail sheet; returns its name."""
+    """Write the Proposal detail sheet; returns its name.
+
+    Each proposal starts a printed page: its title and statement, its table, its chart below
+    the table and as wide as it, then its follow-up questions, long texts wrapped.
+    """
     r = ctx.results
     survey = ctx.survey
     label = ctx.label
-    ws = new_sheet(wb, label("sheet.detail"))
+    ws = new_sheet(wb, label("sheet.detail"), titles="1:2")
     by_id = {p.id: p for p in survey.proposals}
     first_scale = survey.scale(survey.proposals[0].support_question.scale or "")
     npoints = len(first_scale.points)
     names = [ctx.group_label(g) for g in r.groups] + [label("col.panel")]
-    set_widths(ws, [fit(names, lo=30, hi=48), 7, 10, *([12] * max(npoints, 5)), 10, 11])
+    widths = [fit(names, lo=30, hi=48), 7, 10, *([12] * max(npoints, 5)), 10, 11]
+    set_widths(ws, widths)
+    last_col = get_column_letter(len(widths))
+    full = sum(widths)
     ws.append([cell(ws, label("detail.heading"), font=TITLE_FONT)])
     ws.append([cell(ws, ctx.subtitle(), font=NOTE_FONT)])
     row = 3
 
-    def put(values: list[Any]) -> None:
+    def put(values: list[Any], text: str | None = None, from_col: str = "A") -> None:
+        """Write a row; ``text`` (its last cell's) wraps across the columns from ``from_col``."""
         nonlocal row
+        if text is not None:
+            room = full - sum(widths[: ord(from_col) - ord("A")])
+            ws.row_dimensions[row].height = text_height(text, room)
+            ws.merged_cells.add(f"{from_col}{row}:{last_col}{row}")
         ws.append(values)
         row += 1
 
-    for p in r.proposals:
+    for k, p in enumerate(r.proposals):
         proposal = by_id[p.id]
         question = proposal.support_question
         scale = survey.scale(question.scale or "")
         points = [pt.value for pt in scale.points]
+        if k:
+            page_break_before(ws, row)
         put([])
-        put([cell(ws, f"{p.rank}. {p.title}", font=HEADING_FONT)])
-        put([cell(ws, proposal.statement.get(ctx.lang), font=NOTE_FONT)])
+        heading = f"{p.rank}. {p.title}"
+        put([cell(ws, heading, font=HEADING_FONT, align=WRAP_TOP)], heading)
+        statement = proposal.statement.get(ctx.lang)
+        put([cell(ws, statement, font=NOTE_FONT, align=WRAP_TOP)], statement)
         header = [
             label("col.group"),
             label("col.n"),
             label("col.abstained"),
             *(scale.label(v, ctx.lang) for v in points),
-            label("col.support"),
-            label("col.opposition"),
+            # Not "Support": a scale point is called that too.
+            label("col.total_support"),
+            label("col.total_opposition"),
         ]
         # ``row`` is the next row to be written: the header goes there.
         header_row = row
@@ -80,8 +102,8 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
             (ctx.group_label(g), p.stats.groups[g]) for g in r.groups if g in p.stats.groups
         ]
         summaries.append((label("col.panel"), p.stats.panel))
-        for k, (name, s) in enumerate(summaries):
-            font = BOLD if k == len(summaries) - 1 else None
+        for i, (name, s) in enumerate(summaries):
+            font = BOLD if i == len(summaries) - 1 else None
             dist = dict(s.distribution)
             shares = [(dist.get(v, 0) / s.n_valid) if s.n_valid else None for v in points]
             put(
@@ -97,19 +119,19 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         last_data = row - 1
         colours = scale_colours(points, scale.support, scale.opposition)
         chart = _chart(ctx, ws, colours, header_row, last_data)
-        anchor_col = get_column_letter(len(header) + 2)
-        ws.add_chart(chart, f"{anchor_col}{header_row - 2}")
-        chart_bottom = header_row - 2 + math.ceil(chart.height / 0.53)
-        # Follow-up questions of the proposal, below the table.
+        chart.title = label("chart.detail", proposal=f"{p.rank}. {shorten(p.title, 60)}")
+        put([])
+        for _ in range(place_chart(ws, chart, row, len(widths))):
+            put([])
+        # Follow-up questions of the proposal, below the chart.
         for q in proposal.questions:
             if q.key == question.key:
                 continue
             put([])
-            put([cell(ws, label("detail.follow_up", text=q.text.get(ctx.lang)), font=BOLD)])
-            for line in _follow_up_lines(ctx, q):
-                put(line(ws))
-        while row < chart_bottom:
-            put([])
+            text = label("detail.follow_up", text=q.text.get(ctx.lang))
+            put([cell(ws, text, font=BOLD, align=WRAP_TOP)], text)
+            for line, wrapped in _follow_up_lines(ctx, q):
+                put(line(ws), wrapped, "B" if wrapped is not None else "A")
     return ws.title
 
 
@@ -122,10 +144,8 @@ def _chart(
     chart.grouping = "percentStacked"
     chart.overlap = 100
     chart.gapWidth = 50
-    chart.title = ctx.label("chart.detail")
     chart.style = 10
-    chart.width = 16
-    chart.height = 6.5
+    chart.height = max(6.5, 3.5 + 0.8 * (last_data - header_row))
     for k, colour in enumerate(colours):
         data = Reference(ws, min_col=4 + k, min_row=header_row, max_row=last_data)
         chart.add_data(data, titles_from_data=True)
@@ -139,11 +159,12 @@ def _chart(
     return chart
 
 
-def _follow_up_lines(ctx: ReportContext, q: Question) -> list[Line]:
-    """Rows (as cell factories) summarising one follow-up question."""
+def _follow_up_lines(ctx: ReportContext, q: Question) -> list[tuple[Line, str | None]]:
+    """Rows (as cell factories) summarising one follow-up question, each with the text that
+    wraps across its row (a participant's answer) or None."""
     r = ctx.results
     label = ctx.label
-    out: list[Line] = []
+    out: list[Line | tuple[Line, str]] = []
     if q.type == "text" and not ctx.with_comments:
         total = sum(r.comment_counts.get(q.key, {}).values())
         out.append(lambda ws: [cell(ws, label("detail.left_out", n=total), font=NOTE_FONT)])
@@ -153,7 +174,11 @@ def _follow_up_lines(ctx: ReportContext, q: Question) -> list[Line]:
         if not texts:
             out.append(lambda ws: [cell(ws, label("detail.none"), font=NOTE_FONT)])
         for group, text in texts:
-            out.append(lambda ws, g=group, t=text: [cell(ws, ctx.group_label(g)), cell(ws, t)])
+            line: Line = lambda ws, g=group, t=text: [  # noqa: E731
+                cell(ws, ctx.group_label(g), align=TOP),
+                cell(ws, t, align=WRAP_TOP),
+            ]
+            out.append((line, text))
         if total > FOLLOW_UP_LIMIT:
             more = total - FOLLOW_UP_LIMIT
             out.append(lambda ws: [cell(ws, label("detail.more", n=more), font=NOTE_FONT)])
@@ -189,4 +214,4 @@ def _follow_up_lines(ctx: ReportContext, q: Question) -> list[Line]:
                 cell(ws, num.median, fmt=DECIMAL),
             ]
         )
-    return out
+    return [x if isinstance(x, tuple) else (x, None) for x in out]

@@ -7,6 +7,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from consult import __version__
 from consult.reports.excel.context import ReportContext
@@ -18,21 +19,31 @@ from consult.reports.excel.style import (
     cell,
     new_sheet,
     set_widths,
+    text_height,
 )
+
+LEFT_TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")  # numbers too
 
 
 def write(ctx: ReportContext, wb: Workbook) -> str:
     """Write the Method sheet; returns its name."""
     label = ctx.label
-    ws = new_sheet(wb, label("sheet.method"))
-    set_widths(ws, [38, 110])
+    ws = new_sheet(wb, label("sheet.method"), titles="1:1")
+    widths = (42, 100)
+    set_widths(ws, widths)
     ws.append([cell(ws, label("method.heading"), font=TITLE_FONT)])
     ws.append([])
-    for key, value in _items(ctx):
+    for row, (key, value) in enumerate(_items(ctx), 3):
+        # Calc does not grow a wrapped row on opening a file: a long text would print over
+        # the next row. Sized here, from the longer of the two cells.
+        name = label(key)
+        ws.row_dimensions[row].height = max(
+            text_height(name, widths[0]), text_height(value, widths[1])
+        )
         ws.append(
             [
-                cell(ws, label(key), font=BOLD, align=WRAP_TOP),
-                cell(ws, value, fmt=DECIMAL2 if isinstance(value, float) else None, align=WRAP_TOP),
+                cell(ws, name, font=BOLD, align=WRAP_TOP),
+                cell(ws, value, fmt=DECIMAL2 if isinstance(value, float) else None, align=LEFT_TOP),
             ]
         )
     return ws.title

@@ -30,7 +30,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     """Write the Participation sheet; returns its name."""
     label = ctx.label
     flt = ctx.flt
-    ws = new_sheet(wb, label("sheet.participation"))
+    ws = new_sheet(wb, label("sheet.participation"), titles="3:3", landscape=False)
     set_widths(ws, [40, 10, 10, 11, 16, 16])
     ws.append([cell(ws, label("participation.heading"), font=TITLE_FONT)])
     note = (

@@ -6,7 +6,13 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from consult.reports.excel.context import PROGRESS_EVERY, ReportContext
-from consult.reports.excel.style import add_table, header_cells, new_sheet, set_widths
+from consult.reports.excel.style import (
+    add_table,
+    header_cells,
+    header_height,
+    new_sheet,
+    set_widths,
+)
 
 _STAGE = "Writing raw answers"
 _COLUMNS = (
@@ -29,7 +35,7 @@ def write(ctx: ReportContext, wb: Workbook) -> tuple[str, int]:
     """
     label = ctx.label
     identify = ctx.identify
-    ws = new_sheet(wb, label("sheet.raw"))
+    ws = new_sheet(wb, label("sheet.raw"), titles="1:1")
     names = ctx.data.identities if identify else {}
     headers = [label("col.participant")]
     if identify:
@@ -38,7 +44,8 @@ def write(ctx: ReportContext, wb: Workbook) -> tuple[str, int]:
     widths = [14] + ([24, 24] if identify else []) + [14, 7, 11, 10, 26, 30, 40, 9, 24]
     set_widths(ws, widths)
     ws.freeze_panes = "A2"
-    ws.append(header_cells(ws, headers, align=None))
+    ws.row_dimensions[1].height = header_height(headers, widths)  # headers wrap, never cut
+    ws.append(header_cells(ws, headers))
     total = ctx.data.raw_answers
     ctx.progress(_STAGE, 0, total)
     yes, no = label("yes"), label("no")

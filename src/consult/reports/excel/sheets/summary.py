@@ -3,12 +3,12 @@ Chart data sheet that chart is drawn from."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.utils import get_column_letter
@@ -23,20 +23,25 @@ from consult.reports.excel.style import (
     NOTE_FONT,
     OPPOSITION_COLOUR,
     PCT,
+    PP,
     SUPPORT_COLOUR,
     TITLE_FONT,
+    TOP,
     WARNING_FONT,
     WRAP_CENTRE,
+    WRAP_TOP,
     add_table,
+    break_lines,
     cell,
     fit,
     header_cells,
     header_height,
     new_sheet,
+    place_chart,
     set_widths,
     support_scale,
+    text_height,
     unique_headers,
-    wrapped_lines,
 )
 
 
@@ -45,7 +50,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     r = ctx.results
     label = ctx.label
     groups = list(r.groups)
-    ws = new_sheet(wb, label("sheet.summary"))
+    ws = new_sheet(wb, label("sheet.summary"), titles="4:4")
     headers = [
         label("col.rank"),
         label("col.proposal"),
@@ -64,7 +69,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         label("col.contested"),
     ]
     fmts = [None, None, "0", PCT, PCT, PCT, PCT, PCT, DECIMAL, DECIMAL, None, PCT]
-    fmts += [*([PCT] * len(groups)), PCT, None]
+    fmts += [*([PCT] * len(groups)), PP, None]
     rows = []
     for p in r.proposals:
         st = p.stats
@@ -85,14 +90,14 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
                 label(f"consensus.{st.consensus}"),
                 st.group_balanced_support,
                 *(st.groups[g].support if g in st.groups else None for g in groups),
-                abs(widest.difference) if widest else None,
+                abs(widest.difference) * 100 if widest else None,  # percentage points
                 label("contested_mark") if st.contested else label("no"),
             ]
         )
     # Headers wrap, so a column needs only its longest header word or value.
     widths = [fit((row[i] for row in rows), header=h, lo=6) for i, h in enumerate(headers)]
     widths[1] = fit((row[1] for row in rows), lo=24, hi=34)
-    set_widths(ws, [*widths, 2.0])
+    set_widths(ws, widths)
     header_row = 4
     first, last = header_row + 1, header_row + len(rows)
     ncols = len(headers)
@@ -100,10 +105,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.row_dimensions[header_row].height = header_height(headers, widths, least=62)
     for i, row in enumerate(rows):
         # Calc does not grow wrapped rows on opening a file: size them here.
-        lines = wrapped_lines(row[1], widths[1])
-        ws.row_dimensions[first + i].height = 15 * lines + 3
-    # Before the first row: a write-only sheet writes its header then.
-    ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.row_dimensions[first + i].height = text_height(row[1], widths[1])
     ws.append([cell(ws, r.title, font=TITLE_FONT)])
     ws.append([cell(ws, ctx.subtitle(), font=NOTE_FONT)])
     ws.append([_note(ctx, ws)])
@@ -135,15 +137,12 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
                 formula=[f'${flag}{first}="{label("contested_mark")}"'], fill=CONTESTED_FILL
             ),
         )
-    # The chart sits beside the table; its data lives on the Chart data sheet.
+    # The chart sits below the table, as wide as it, so that both fill the printed page's
+    # width; its data lives on the Chart data sheet.
     chart = ctx.diverging = _diverging_chart(ctx, len(rows))
-    anchor_col = ncols + 2  # one narrow empty column between table and chart
-    ws.add_chart(chart, f"{get_column_letter(anchor_col)}{header_row}")
-    chart_cols = math.ceil(chart.width / 1.7)  # default columns are about 1.7 cm wide
-    chart_rows = math.ceil(chart.height / 0.53)
-    print_last_col = get_column_letter(anchor_col + chart_cols)
-    print_last_row = max(last, header_row + chart_rows)
-    ws.print_area = f"A1:{print_last_col}{print_last_row}"
+    chart_row = max(last, first) + 2
+    covered = place_chart(ws, chart, chart_row, ncols)
+    ws.print_area = f"A1:{last_col}{chart_row + covered - 1}"
     return ws.title
 
 
@@ -157,10 +156,15 @@ def _note(ctx: ReportContext, ws: Any) -> WriteOnlyCell:
 
 
 def _diverging_chart(ctx: ReportContext, n: int) -> BarChart:
-    """Opposition left of 0, support right of it, neutral in grey after support.
+    """The diverging bar chart readers know: opposition left of 0, support right of it, and
+    neutral in grey split half left, half right of 0, so that each bar reads from left to
+    right as its title and legend do: opposition · neutral · support.
 
-    Neutral is not split around 0: Calc and Excel disagree on hiding the legend entry of
-    a split's second half, and a bar whose support starts at 0 is easier to compare.
+    Stacked bars grow away from 0 in the order of their series: the left half of neutral comes
+    first (next to 0, then opposition beyond it), then the right half (then support). The left
+    half's legend entry is hidden, which leaves the legend as opposition · neutral · support.
+    Calc counts legend entries of a horizontal bar chart from the last series (Excel's order
+    may differ): an empty last series, hidden too, makes the hidden pair the same either way.
     """
     chart = BarChart()
     chart.type = "bar"
@@ -169,8 +173,7 @@ def _diverging_chart(ctx: ReportContext, n: int) -> BarChart:
     chart.gapWidth = 40
     chart.title = ctx.label("chart.diverging")
     chart.style = 10
-    chart.width = 15
-    chart.height = max(7.5, 2.5 + 1.1 * n)
+    chart.height = max(8.0, 3.5 + 1.4 * n)
     chart.y_axis.number_format = "0%;0%"
     chart.y_axis.scaling.min = -1
     chart.y_axis.scaling.max = 1
@@ -179,42 +182,74 @@ def _diverging_chart(ctx: ReportContext, n: int) -> BarChart:
     chart.x_axis.delete = False
     chart.x_axis.tickLblPos = "low"  # labels at the left edge, not on the 0 line
     chart.legend.position = "b"
+    chart.legend.legendEntry = [
+        LegendEntry(idx=0, delete=True),
+        LegendEntry(idx=len(_SERIES_ORDER), delete=True),  # the empty last series
+    ]
     return chart
+
+
+#: The Chart data sheet's columns after the proposal: (label key, colour, the share).
+_CHART_COLUMNS = (
+    ("col.opposition", OPPOSITION_COLOUR, lambda s: -(s.opposition or 0.0)),
+    ("chart_data.neutral_left", NEUTRAL_COLOUR, lambda s: -(s.neutral or 0.0) / 2),
+    ("chart_data.neutral_right", NEUTRAL_COLOUR, lambda s: (s.neutral or 0.0) / 2),
+    ("col.support", SUPPORT_COLOUR, lambda s: s.support or 0.0),
+)
+#: The columns (from B = 0) in the order their series stack, and so their legend entries.
+_SERIES_ORDER = (1, 0, 2, 3)
+CATEGORY_WIDTH = 30  # characters a line of a chart category label
 
 
 def write_chart_data(ctx: ReportContext, wb: Workbook) -> str:
     """Write the Chart data sheet (written last) and point the Summary chart at its rows."""
     name = ctx.label("sheet.chart_data")
-    ws = new_sheet(wb, name)
-    set_widths(ws, [48, 14, 14, 14])
-    ws.append([cell(ws, ctx.label("chart_data.note"), font=NOTE_FONT)])
-    headers = ["col.proposal", "col.opposition", "col.support", "col.neutral"]
-    ws.append([cell(ws, ctx.label(h), font=BOLD) for h in headers])
+    ws = new_sheet(wb, name, titles="2:2", landscape=False)
+    headers = [ctx.label("col.proposal"), *(ctx.label(k) for k, _, _ in _CHART_COLUMNS)]
+    widths = [CATEGORY_WIDTH + 4.0, 14, 14, 14, 14]
+    set_widths(ws, widths)
+    ws.row_dimensions[1].height = text_height(ctx.label("chart_data.note"), sum(widths))
+    ws.row_dimensions[2].height = header_height(headers, widths)
     ordered = list(reversed(ctx.results.proposals))
-    for p in ordered:
+    # Category labels with line breaks: a chart gives each a line of its own width otherwise.
+    titles = [break_lines(p.title, CATEGORY_WIDTH) for p in ordered]
+    for i, title in enumerate(titles, 3):
+        ws.row_dimensions[i].height = 15.0 * (title.count("\n") + 1) + 3
+    ws.merged_cells.add(f"A1:{get_column_letter(len(widths))}1")
+    ws.append([cell(ws, ctx.label("chart_data.note"), font=NOTE_FONT, align=WRAP_TOP)])
+    ws.append([cell(ws, h, font=BOLD, align=WRAP_TOP) for h in headers])
+    for p, title in zip(ordered, titles, strict=True):
         s = p.stats.panel
         ws.append(
             [
-                cell(ws, p.title),
-                cell(ws, -(s.opposition or 0.0), fmt="0%;0%"),
-                cell(ws, s.support or 0.0, fmt="0%;0%"),
-                cell(ws, s.neutral or 0.0, fmt="0%;0%"),
+                cell(ws, title, align=WRAP_TOP),
+                *(cell(ws, share(s), fmt="0%;0%", align=TOP) for _, _, share in _CHART_COLUMNS),
             ]
         )
     if ordered and ctx.diverging is not None:
-        _fill_diverging(ctx.diverging, ws, 3, len(ordered))
+        _fill_diverging(ctx, ctx.diverging, ws, 3, len(ordered))
     return name
 
 
-def _fill_diverging(chart: BarChart, sheet: Any, first_row: int, n: int) -> None:
-    """Point the Summary chart's series at the Chart data sheet (rows first_row..)."""
-    last = first_row + n - 1
-    cats = Reference(sheet, min_col=1, min_row=first_row, max_row=last)
-    colours = (OPPOSITION_COLOUR, SUPPORT_COLOUR, NEUTRAL_COLOUR)
-    for col, colour in zip(range(2, 5), colours, strict=True):
-        data = Reference(sheet, min_col=col, min_row=first_row - 1, max_row=last)
-        chart.add_data(data, titles_from_data=True)
-        s = chart.series[-1]
-        s.graphicalProperties = GraphicalProperties(solidFill=colour)
-        s.graphicalProperties.line.solidFill = "FFFFFF"
-    chart.set_categories(cats)
+def _fill_diverging(ctx: ReportContext, chart: BarChart, sheet: Any, first: int, n: int) -> None:
+    """Point the Summary chart's series at the Chart data sheet (rows first..first + n - 1).
+
+    Opposition and support are named by their column's header; both halves of neutral are
+    named "Neutral" (the left half's legend entry is hidden). Then an empty series.
+    """
+    last = first + n - 1
+    for k in _SERIES_ORDER:
+        key, colour, _ = _CHART_COLUMNS[k]
+        if key.startswith("chart_data.neutral"):
+            data = Reference(sheet, min_col=2 + k, min_row=first, max_row=last)
+            series = Series(data, title=ctx.label("col.neutral"))
+        else:
+            data = Reference(sheet, min_col=2 + k, min_row=first - 1, max_row=last)
+            series = Series(data, title_from_data=True)
+        series.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.graphicalProperties.line.solidFill = "FFFFFF"
+        chart.series.append(series)
+    # Empty and hidden from the legend: see _diverging_chart.
+    blank = len(_CHART_COLUMNS) + 2
+    chart.series.append(Series(Reference(sheet, min_col=blank, min_row=first, max_row=last)))
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
