@@ -137,8 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
         "drop_q": "그래도 바꾸시겠습니까?",
         "drop_no": "아니요, 이전 답을 유지합니다",
         "drop_yes": "예, 바꾸고 그 답을 삭제합니다",
-        "saved_later_code": "응답이 저장되었습니다. 접근 코드 {code}로 나중에 이어서 "
-        "진행하십시오.",
+        "saved_later_code": "응답이 저장되었습니다. 접근 코드 {code}로 나중에 이어서 진행하십시오.",
         "already_submitted": "{date}에 이미 제출된 응답입니다. 수정이 필요하면 진행자에게 "
         "다시 열어 달라고 요청하십시오.",
     },
