@@ -28,12 +28,14 @@ SURVEY_KEYS = {"id", "title", "version", "hash"}
 FILTER_KEYS = {"round", "groups", "since", "until", "include_in_progress", "include_simulated"}
 PROPOSAL_KEYS = {
     "id", "title", "question", "rank", "panel", "groups", "group_balanced_support",
-    "divergences", "max_divergence", "contested", "group_informed_consensus", "consensus",
+    "divergences", "max_divergence", "contested", "divergence_flag", "flagged_divergence",
+    "small_groups", "group_informed_consensus", "consensus",
 }  # fmt: skip
 SCALE_SUMMARY_KEYS = {
     "n_valid", "n_abstained", "distribution", "support", "neutral", "opposition", "support_ci",
     "neutral_ci", "opposition_ci", "mean", "sd", "median", "q1", "q3", "iqr", "tastle_wierman",
     "percent_agreement", "agreement_side", "support_count", "neutral_count", "opposition_count",
+    "abstention_share",
 }  # fmt: skip
 DIVERGENCE_KEYS = {"group_a", "group_b", "difference", "ci"}
 CHOICE_KEYS = {"option", "count", "share"}
@@ -85,7 +87,11 @@ def test_results_layout(documents: dict) -> None:
         assert set(proposal["panel"]) == SCALE_SUMMARY_KEYS
         for summary in proposal["groups"].values():
             assert set(summary) == SCALE_SUMMARY_KEYS
-        for divergence in [*proposal["divergences"], proposal["max_divergence"]]:
+        for divergence in [
+            *proposal["divergences"],
+            proposal["max_divergence"],
+            proposal["flagged_divergence"],
+        ]:
             assert set(divergence) == DIVERGENCE_KEYS
     for per_group in doc["choices"].values():
         for options in per_group.values():
