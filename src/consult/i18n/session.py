@@ -73,6 +73,10 @@ LABELS: dict[str, dict[str, str]] = {
         "use it to continue later.",
         "already_submitted": "This response was already submitted on {date}. If it needs "
         "changes, ask the facilitator to reopen it.",
+        "busy": "Saving… the database is busy, please wait.",
+        "busy_done": "Saved.",
+        "store_failed": "Sorry, something went wrong while saving. Your answers so far are "
+        "saved; please tell the facilitator.",
     },
     "ko": {
         "about_you": "응답자 정보",
@@ -140,6 +144,10 @@ LABELS: dict[str, dict[str, str]] = {
         "saved_later_code": "응답이 저장되었습니다. 접근 코드 {code}로 나중에 이어서 진행하십시오.",
         "already_submitted": "{date}에 이미 제출된 응답입니다. 수정이 필요하면 진행자에게 "
         "다시 열어 달라고 요청하십시오.",
+        "busy": "저장 중… 데이터베이스가 사용 중입니다. 잠시 기다려 주십시오.",
+        "busy_done": "저장되었습니다.",
+        "store_failed": "죄송합니다. 저장 중 문제가 생겼습니다. 지금까지의 응답은 저장되어 "
+        "있습니다. 진행자에게 알려 주십시오.",
     },
 }
 

@@ -39,6 +39,7 @@ from consult.session.flow import (
 )
 from consult.session.prompts import Terminal, choice, say, terminal_text
 from consult.session.review import ask, review, show_section
+from consult.session.waiting import PatientStore, kiosk_signals
 from consult.store import NewParticipant, Participant, Store, format_code, normalise_code
 from consult.survey.model import Survey
 
@@ -89,6 +90,43 @@ def run_session(
     if term is None:
         check_terminal()
         term = Terminal()
+    if kiosk:
+        with kiosk_signals():
+            return _run(term, patient(store, term), survey, code, True, exit_word, round)
+    return _run(term, patient(store, term), survey, code, False, exit_word, round)
+
+
+def patient(store: Store, term: Terminal) -> Store:
+    """``store`` whose saves wait out another process's write lock, telling the participant
+    (in their language, or in every language before one is chosen) after a second."""
+
+    def on_wait() -> None:
+        langs = [wrapped.lang] if wrapped.lang else ["en", "ko"]
+        term.print(terminal_text(" / ".join(say(lang, "busy") for lang in langs)), style="yellow")
+
+    def on_done() -> None:
+        langs = [wrapped.lang] if wrapped.lang else ["en", "ko"]
+        term.print(terminal_text(" / ".join(say(lang, "busy_done") for lang in langs)))
+
+    wrapped = PatientStore(store, on_wait, on_done)
+    return wrapped  # type: ignore[return-value]
+
+
+def _speaks(store: Store, lang: str | None) -> None:
+    """Tell a patient store which language its waiting message is to be in."""
+    if isinstance(store, PatientStore):
+        store.lang = lang
+
+
+def _run(
+    term: Terminal,
+    store: Store,
+    survey: Survey,
+    code: str | None,
+    kiosk: bool,
+    exit_word: str | None,
+    round: int | None,
+) -> Outcome:
     if code is not None:
         lookup(store, survey, code)  # an unknown --code is bad input, before anything is recorded
     if round is None:
@@ -146,12 +184,15 @@ def _kiosk(
         notice = ""
         try:
             if first_code is not None:
-                who: Any = lookup(store, survey, first_code)
-                first_code = None
+                code, first_code = first_code, None
+                who: Any = lookup(store, survey, code)
             else:
                 who = _ask_identity(term, store, survey, exit_word)
         except KeyboardInterrupt:
             who = None
+        except Exception:
+            _store_failed(term)
+            continue
         if who is None:
             if _facilitator_ends(term, exit_word):
                 term.clear()
@@ -175,6 +216,21 @@ def _kiosk(
             lang = exc.lang if isinstance(exc, Closed) else "en"
             term.print(terminal_text(str(exc)), style="yellow")
             term.pause(say(lang, "press_enter"))
+        except Exception:
+            # A kiosk outlives any failure of the store (a full disk, a broken file): every
+            # answer given before it is committed, and the next person gets the welcome screen.
+            _store_failed(term)
+        finally:
+            _speaks(store, None)
+
+
+def _store_failed(term: Terminal) -> None:
+    """A plain sentence in every language, never a traceback, then back to the welcome screen."""
+    term.print()
+    term.print(
+        terminal_text(f"{say('en', 'store_failed')}\n{say('ko', 'store_failed')}"), style="yellow"
+    )
+    term.pause(say("en", "press_enter") + " / " + say("ko", "press_enter"))
 
 
 def _facilitator_ends(term: Terminal, exit_word: str) -> bool:
@@ -287,6 +343,7 @@ def answer_as(
         if response is None:
             # Nothing is written before consent: a refusal leaves no trace.
             lang = _ask_language(term, survey, participant.language if participant else None)
+            _speaks(store, lang)
             if survey.settings.consent is not None and not _ask_consent(term, survey, lang):
                 term.print(terminal_text(say(lang, "declined")))
                 return Outcome.DECLINED
@@ -301,6 +358,7 @@ def answer_as(
         else:
             assert participant is not None
             lang = response.language or participant.language or survey.languages[0]
+            _speaks(store, lang)
             if response.survey_hash != survey.hash:
                 survey, key = version_begun(store, survey, response.survey_hash)
                 style = "yellow" if key == "version_lost" else None

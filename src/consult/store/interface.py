@@ -39,6 +39,15 @@ class Store(ABC):
         wrote in between; taking the lock first makes it wait its turn instead.
         """
 
+    def is_busy(self, exc: BaseException) -> bool:
+        """Whether ``exc`` says only that another process holds the write lock (so the same
+        call can be retried); a backend without locks never says so."""
+        return False
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before failing (see is_busy)."""
+        del seconds  # a backend without locks never waits
+
     @property
     @abstractmethod
     def schema_version(self) -> int: ...

@@ -145,6 +145,15 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
             raise
         self.conn.execute("COMMIT")
 
+    def is_busy(self, exc: BaseException) -> bool:
+        # SQLITE_BUSY (5) or SQLITE_LOCKED (6), extended codes included: nothing was written.
+        code = getattr(exc, "sqlite_errorcode", None)
+        busy = code is not None and code & 0xFF in (5, 6)
+        return isinstance(exc, sqlite3.OperationalError) and busy
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
     @property
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
