@@ -21,15 +21,16 @@ CONSULT = str(Path(sys.executable).parent / "consult")
 
 RESULTS_KEYS = {
     "format", "kind", "survey", "language", "filter", "consensus_rule", "quantile_method",
-    "groups", "respondents", "krippendorff_alpha_ordinal", "ignored_answers", "proposals",
-    "scales", "choices", "rankings", "numbers", "comment_counts", "comments",
+    "groups", "respondents", "krippendorff_alpha_ordinal", "krippendorff_alpha_scope",
+    "ignored_answers", "proposals", "scales", "choices", "rankings", "ranking_concordance",
+    "numbers", "comment_counts", "comments",
 }  # fmt: skip
 SURVEY_KEYS = {"id", "title", "version", "hash"}
 FILTER_KEYS = {"round", "groups", "since", "until", "include_in_progress", "include_simulated"}
 PROPOSAL_KEYS = {
     "id", "title", "question", "rank", "panel", "groups", "group_balanced_support",
     "divergences", "max_divergence", "contested", "divergence_flag", "flagged_divergence",
-    "small_groups", "group_informed_consensus", "consensus",
+    "small_groups", "rand_ucla", "group_informed_consensus", "consensus",
 }  # fmt: skip
 SCALE_SUMMARY_KEYS = {
     "n_valid", "n_abstained", "distribution", "support", "neutral", "opposition", "support_ci",
@@ -100,6 +101,12 @@ def test_results_layout(documents: dict) -> None:
         set(r) == RANKING_KEYS for rs in doc["rankings"].values() for r in rs
     )
     assert doc["numbers"] and all(set(n) == NUMBER_KEYS for n in doc["numbers"].values())
+    assert set(doc["krippendorff_alpha_scope"]) == {"scale", "proposals", "left_out"}
+    for concordance in doc["ranking_concordance"].values():
+        assert set(concordance) == {"kendall_w", "critical_difference", "indistinct_neighbours"}
+        assert set(concordance["kendall_w"]) == {
+            "w", "chi_square", "df", "p_value", "raters", "items",
+        }  # fmt: skip
 
 
 def test_status_layout(documents: dict) -> None:

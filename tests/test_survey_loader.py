@@ -248,7 +248,9 @@ def test_the_example_loads_with_everything_in_it() -> None:
         ("support", ">=", pytest.approx(0.70)),
         ("opposition", "<", pytest.approx(0.15)),
     ]
-    assert [(c.measure, c.op, c.threshold) for c in rule.against] == [
+    assert rule.mirror and rule.against == ()
+    scale = survey.scale(survey.proposals[0].support_question.scale or "").spec
+    assert [(c.measure, c.op, c.threshold) for c in rule.against_on(scale)] == [
         ("opposition", ">=", pytest.approx(0.70)),
         ("support", "<", pytest.approx(0.15)),
     ]

@@ -84,6 +84,12 @@ class Results:
     ignored_answers: int  # answers that do not fit the current definition (QuestionType.fits)
     alpha_ordinal: float | None
     consensus_rule: str = ""
+    #: Which proposals the alpha is over: those on the first proposal's scale (values of
+    #: different scales are not comparable); ``left_out`` counts the others.
+    alpha_scope: dict[str, Any] = field(default_factory=dict)
+    #: Per ranking question: Kendall's W with its test, and which neighbours in the ranked
+    #: order the data cannot tell apart.
+    concordance: dict[str, dict[str, Any]] = field(default_factory=dict)
     quantile_method: str = field(default=QUANTILE_METHOD)
 
     @property
@@ -106,6 +112,7 @@ class Results:
             "groups": self.groups,
             "respondents": {"total": self.n_respondents, **self.respondents},
             "krippendorff_alpha_ordinal": self.alpha_ordinal,
+            "krippendorff_alpha_scope": self.alpha_scope,
             "ignored_answers": self.ignored_answers,
             "proposals": [p.to_dict() for p in self.proposals],
             "scales": {k: {g: s.to_dict() for g, s in v.items()} for k, v in self.scales.items()},
@@ -114,6 +121,7 @@ class Results:
                 for k, v in self.choices.items()
             },
             "rankings": {k: [r.to_dict() for r in v] for k, v in self.rankings.items()},
+            "ranking_concordance": self.concordance,
             "numbers": {k: v.to_dict() for k, v in self.numbers.items()},
             "comment_counts": self.comment_counts,
             "comments": list(self.comments),
@@ -210,6 +218,7 @@ def aggregate(
     scales: dict[str, dict[str, stats.ScaleSummary]] = {}
     choices: dict[str, dict[str, tuple[stats.ChoiceSummary, ...]]] = {}
     rankings: dict[str, tuple[stats.RankingSummary, ...]] = {}
+    concordance: dict[str, dict[str, Any]] = {}
     numbers: dict[str, NumberSummary] = {}
     support_keys = {p.support_question.key for p in survey.proposals}
     for q in survey.questions():
@@ -221,11 +230,13 @@ def aggregate(
             choices[q.key] = _choices(q, per_group, group_ids)
         elif summary == "ranking":
             rankings[q.key] = _ranking(q, per_group)
+            concordance[q.key] = _concordance(q, per_group, rankings[q.key])
         elif summary == "number":
             numbers[q.key] = _number(per_group)
     comment_counts: dict[str, dict[str, int]] = {k: {} for k in text_keys}
     for key, group, n in text_counts:
         comment_counts[key][group] = n
+    alpha, alpha_scope = _alpha(survey, hist)
     return Results(
         survey_id=survey.id,
         title=survey.title.get(lang),
@@ -243,8 +254,10 @@ def aggregate(
         comment_counts=comment_counts,
         comments=texts,
         ignored_answers=ignored,
-        alpha_ordinal=_alpha(survey, hist),
+        alpha_ordinal=alpha,
         consensus_rule=describe_rule(survey.consensus, lang),
+        alpha_scope=alpha_scope,
+        concordance=concordance,
     )
 
 
@@ -269,10 +282,12 @@ def _proposal_results(
                 stats.summarise_proposal(group_counts, scale.spec, survey.consensus),
             )
         )
-    # Most support first; ties broken by group-balanced support, then by survey order.
+    # Most support first; ties broken by group-balanced support, then by survey order. A
+    # proposal under the quorum comes after every one with enough answers, whatever its share.
     order = sorted(
         range(len(summaries)),
         key=lambda i: (
+            summaries[i][2].consensus == "insufficient",
             -(summaries[i][2].panel.support or 0.0),
             -(summaries[i][2].group_balanced_support or 0.0),
             i,
@@ -352,15 +367,57 @@ def _number(per_group: dict[str, dict[Any, int]]) -> NumberSummary:
     )
 
 
-def _alpha(survey: Survey, hist: dict[str, dict[str, dict[Any, int]]]) -> float | None:
-    """Krippendorff's ordinal alpha: participants as coders, proposals as units."""
+def _alpha(
+    survey: Survey, hist: dict[str, dict[str, dict[Any, int]]]
+) -> tuple[float | None, dict[str, Any]]:
+    """Krippendorff's ordinal alpha: participants as coders, proposals as units.
+
+    It measures whether the panel tells proposals apart (agreement on which proposals are
+    preferred), not whether it agrees with each. Only proposals on the first proposal's scale
+    count: points of different scales are not one ordinal metric.
+    """
+    if not survey.proposals:
+        return None, {}
+    scale_id = survey.proposals[0].support_question.scale or ""
     units = []
+    left_out = 0
     for proposal in survey.proposals:
+        if proposal.support_question.scale != scale_id:
+            left_out += 1
+            continue
         counts: dict[int, int] = defaultdict(int)
         for group_counts in hist.get(proposal.support_question.key, {}).values():
             for v, c in group_counts.items():
                 if v != ABSTAIN:
                     counts[v] += c
         units.append(dict(counts))
-    points = survey.scale(survey.proposals[0].support_question.scale or "").spec.points
-    return stats.krippendorff_alpha(units, "ordinal", order=points)
+    points = survey.scale(scale_id).spec.points
+    scope = {"scale": scale_id, "proposals": len(units), "left_out": left_out}
+    return stats.krippendorff_alpha(units, "ordinal", order=points), scope
+
+
+def _concordance(
+    q: Question,
+    per_group: dict[str, dict[Any, int]],
+    summaries: tuple[stats.RankingSummary, ...],
+) -> dict[str, Any]:
+    """Kendall's W over the complete rankings, and the neighbours it cannot order."""
+    n = len(q.options)
+    ids = {o.id for o in q.options}
+    places: dict[str, dict[int, int]] = {o.id: {} for o in q.options}
+    raters = 0
+    for counts in per_group.values():
+        for order, c in counts.items():
+            if len(order) != n or set(order) != ids:
+                continue  # a partial ranking: Kendall's W needs every option placed
+            raters += c
+            for place, option in enumerate(order, 1):
+                places[option][place] = places[option].get(place, 0) + c
+    w = stats.kendall_w(places, raters) if raters >= 2 else None
+    difference = stats.rank_critical_difference(n, raters)
+    mean_ranks = {r.option: r.mean_rank for r in summaries}
+    return {
+        "kendall_w": w.to_dict() if w else None,
+        "critical_difference": difference,
+        "indistinct_neighbours": [list(p) for p in stats.neighbours_within(mean_ranks, difference)],
+    }

@@ -33,8 +33,11 @@ from consult.stats.kendall import (
     kendall_w,
     kendall_w_from_ranks,
     mean_rank_intervals,
+    neighbours_within,
+    rank_critical_difference,
 )
 from consult.stats.krippendorff import krippendorff_alpha, reliability_data_to_units
+from consult.stats.presets import PRESETS, preset_rule
 from consult.stats.proposals import (
     Divergence,
     ProposalStats,
@@ -56,6 +59,7 @@ __all__ = [
     "COMPARISON_TOLERANCE",
     "MEASURES",
     "OPERATORS",
+    "PRESETS",
     "ChoiceSummary",
     "ConsensusRule",
     "Criterion",
@@ -75,9 +79,12 @@ __all__ = [
     "kendall_w_from_ranks",
     "krippendorff_alpha",
     "mean_rank_intervals",
+    "neighbours_within",
     "newcombe_difference_interval",
+    "preset_rule",
     "quorum_met",
     "rand_ucla_classify",
+    "rank_critical_difference",
     "reliability_data_to_units",
     "shown_points",
     "shown_share",

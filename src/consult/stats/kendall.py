@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
+from statistics import NormalDist
 from typing import Any
 
 from consult.stats._common import _check_confidence, _clean_counts, _count
@@ -289,3 +290,29 @@ def indistinct_neighbours(
         if a_low <= b_high and b_low <= a_high:
             out.append((a, b))
     return out
+
+
+def rank_critical_difference(items: int, raters: int, alpha: float = 0.05) -> float | None:
+    """The least difference of mean ranks that tells two adjacent options apart.
+
+    Bonferroni-Dunn for the ``items - 1`` comparisons of neighbours in the ranked order (Demšar
+    J. Statistical comparisons of classifiers over multiple data sets. J Mach Learn Res
+    2006;7:1-30, section 3.2.2): ``CD = z(1 - alpha / (2 (items - 1))) * sqrt(items (items + 1)
+    / (6 raters))``, from the Friedman test's standard error of a mean rank. Computed from
+    counts alone, so it costs nothing however large the panel. ``None`` when undefined.
+    """
+    if items < 2 or raters < 1:
+        return None
+    z = NormalDist().inv_cdf(1 - alpha / (2 * (items - 1)))
+    return z * math.sqrt(items * (items + 1) / (6 * raters))
+
+
+def neighbours_within(
+    mean_ranks: Mapping[str, float | None], difference: float | None
+) -> list[tuple[str, str]]:
+    """Adjacent options (in mean-rank order, then id) whose mean ranks differ by less than
+    ``difference``: the data cannot say which comes first."""
+    if difference is None:
+        return []
+    ranked = sorted((r, o) for o, r in mean_ranks.items() if r is not None)
+    return [(a, b) for (ra, a), (rb, b) in pairwise(ranked) if rb - ra < difference]

@@ -21,7 +21,10 @@ from consult.stats.basic import (
     newcombe_difference_interval,
     wilson_interval,
 )
+from consult.stats.rand_ucla import RandUclaResult, rand_ucla_classify
 from consult.stats.rules import ConsensusRule, Criterion, ScaleSpec
+
+_RAND_UCLA_VERDICT = {"appropriate": "for", "inappropriate": "against", "uncertain": "none"}
 
 # --------------------------------------------------------------------------- scale summaries
 
@@ -197,6 +200,8 @@ class ProposalStats:
     divergence_flag: str = "none"
     #: The widest gap among the groups the flag considers (small ones left out by default).
     flagged_divergence: Divergence | None = None
+    #: The panel's RAND/UCLA classification, under a rand-ucla rule.
+    rand_ucla: RandUclaResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-serialisable dict."""
@@ -213,6 +218,7 @@ class ProposalStats:
                 self.flagged_divergence.to_dict() if self.flagged_divergence else None
             ),
             "small_groups": list(self.small_groups),
+            "rand_ucla": self.rand_ucla.to_dict() if self.rand_ucla else None,
             "group_informed_consensus": self.group_informed_consensus,
             "consensus": self.consensus,
         }
@@ -233,6 +239,9 @@ def quorum_met(summary: ScaleSummary, rule: ConsensusRule) -> bool:
 
 
 def _verdict_on(summary: ScaleSummary, rule: ConsensusRule, scale: ScaleSpec) -> str:
+    if rule.method == "rand-ucla":
+        result = rand_ucla_classify(dict(summary.distribution))
+        return "none" if result is None else _RAND_UCLA_VERDICT[result.category]
     is_for = _side_holds(rule.for_, summary)
     is_against = _side_holds(rule.against_on(scale), summary)
     # A badly written rule could meet both sides at once; claim neither rather than pick one.
@@ -345,4 +354,7 @@ def summarise_proposal(
         small_groups=small,
         divergence_flag=flag,
         flagged_divergence=flagged,
+        rand_ucla=(
+            rand_ucla_classify(dict(panel.distribution)) if rule.method == "rand-ucla" else None
+        ),
     )

@@ -139,8 +139,11 @@ class ConsensusRule:
     max_abstention: float | None = None
     small_group: int = 5
     small_groups_contested: bool = False
-    #: The rule's name and source, when the survey chose a preset (see consult.survey).
+    #: The preset the survey named (see consult.stats.presets), if any.
     preset: str | None = None
+    #: "criteria" (the for/against thresholds) or "rand-ucla" (the RAND/UCLA classification:
+    #: appropriate -> for, inappropriate -> against, uncertain -> none).
+    method: str = "criteria"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "for_", tuple(self.for_))
@@ -154,6 +157,8 @@ class ConsensusRule:
             raise ValueError(f"contested_gap must be in [0, 1], got {self.contested_gap!r}")
         if self.mirror and self.against:
             raise ValueError("a mirrored rule states only its 'for' side")
+        if self.method not in ("criteria", "rand-ucla"):
+            raise ValueError(f"method must be 'criteria' or 'rand-ucla', got {self.method!r}")
         if isinstance(self.min_answers, bool) or self.min_answers < 1:
             raise ValueError(f"min_answers must be at least 1, got {self.min_answers!r}")
         if self.max_abstention is not None and not 0.0 <= self.max_abstention <= 1.0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from consult.survey.conditions import read_condition, some_question_named
-from consult.survey.consensus import read_consensus
+from consult.survey.consensus import check_preset_scales, read_consensus
 from consult.survey.elements import ENROLMENT_MODES, GROUP_SUBJECT, Group, Option, Scale, ScalePoint
 from consult.survey.located import LocDict, LocList
 from consult.survey.model import Proposal, Settings, Survey
@@ -69,6 +69,10 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
     ctx = ReadContext(ctx.scales, tuple(Option(p.id, p.title) for p in proposals))
     closing = _questions(v, top, "closing", None, ctx, ids_seen, required_list=False)
     consensus = read_consensus(v, top, scales)
+    if consensus is not None:
+        supports = [p.support_question for p in proposals]
+        used = {q.scale: ctx.scales[q.scale] for q in supports if q.scale in ctx.scales}
+        check_preset_scales(v, consensus, used)
 
     if v.problems:
         return None
