@@ -62,6 +62,59 @@ def spawn(
     return child
 
 
+# A job as an interactive shell starts one: in its own process group, in the foreground of
+# the pty, with its parent (this wrapper) in the same session. Only such a job is really
+# stopped by Ctrl-Z: a process group whose parent is in another session (what pexpect gives)
+# is "orphaned", and the kernel never stops it on a terminal's SIGTSTP. The wrapper says
+# "[job stopped]" as a shell would if the job stops, and exits with the job's status.
+_JOB_WRAPPER = """\
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    os.tcsetpgrp(0, os.getpgrp())
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.execv(sys.argv[1], sys.argv[1:])
+print(f"[job {pid}]", flush=True)
+while True:
+    _, status = os.waitpid(pid, os.WUNTRACED)
+    if os.WIFSTOPPED(status):
+        print("[job stopped]", flush=True)
+        os.kill(pid, signal.SIGKILL)
+        continue
+    sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def spawn_job(
+    db: Path, *args: str, timeout: float = 15, size: tuple[int, int] = (50, 120)
+) -> tuple[pexpect.spawn, int]:
+    """``consult --db DB ARGS`` as a shell's foreground job in a pty; returns the pty child
+    (the wrapper) and the pid of consult itself."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", _JOB_WRAPPER, CONSULT, "--db", str(db), *args],
+        env=env(size),
+        preexec_fn=as_at_a_terminal,
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=size,
+    )
+    child.delaybeforesend = None
+    child.expect(r"\[job (\d+)\]")
+    return child, int(child.match.group(1))
+
+
+def process_state(pid: int) -> str:
+    """The kernel's one-letter state of ``pid`` (``T`` stopped, ``Z`` ended), or ``gone``."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "gone"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
 def plain(text: str) -> str:
     return _ANSI_RE.sub("", text)
 

@@ -13,6 +13,7 @@ questionary is imported inside the functions that prompt, so that importing this
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,9 +88,19 @@ class Terminal:
         return ""
 
     def ask(self, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run one questionary prompt; Ctrl-C and Ctrl-D both raise KeyboardInterrupt."""
+        """Run one questionary prompt; Ctrl-C and Ctrl-D both raise KeyboardInterrupt.
+
+        Ctrl-Z and Ctrl-\\ do nothing at a prompt (a prompt reads them as keys, and they would
+        otherwise go into a text answer as control characters); Ctrl-D ends the prompt like
+        Ctrl-C wherever it has no character to delete, in lists too.
+        """
+        question = make(*args, **kwargs, **self.prompt_kwargs)
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([b for b in (app.key_bindings, _keys()) if b])
         try:
-            return make(*args, **kwargs, **self.prompt_kwargs).unsafe_ask()
+            return question.unsafe_ask()
         except EOFError:
             raise KeyboardInterrupt from None
 
@@ -152,6 +163,27 @@ class Terminal:
 
         with contextlib.suppress(KeyboardInterrupt):
             self.ask(questionary.press_any_key_to_continue, plain(message))
+
+
+@functools.cache
+def _keys() -> Any:
+    """The keys every prompt handles the same way (see :meth:`Terminal.ask`)."""
+    from prompt_toolkit.application import get_app
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    @keys.add("c-z")
+    @keys.add("c-\\")
+    def _ignore(event: Any) -> None:
+        pass
+
+    @keys.add("c-d", filter=Condition(lambda: not get_app().current_buffer.text))
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    return keys
 
 
 def plain(text: str) -> str:
