@@ -22,7 +22,7 @@ CONSULT = str(Path(sys.executable).parent / "consult")
 RESULTS_KEYS = {
     "format", "kind", "survey", "language", "filter", "consensus_rule", "quantile_method",
     "groups", "respondents", "krippendorff_alpha_ordinal", "krippendorff_alpha_scope",
-    "ignored_answers", "proposals", "scales", "choices", "rankings", "ranking_concordance",
+    "ignored_answers", "unplaced", "wordings", "proposals", "scales", "choices", "rankings", "ranking_concordance",
     "numbers", "comment_counts", "comments",
 }  # fmt: skip
 SURVEY_KEYS = {"id", "title", "version", "hash"}
@@ -44,6 +44,7 @@ RANKING_KEYS = {"option", "n", "mean_rank", "borda", "first_share"}
 NUMBER_KEYS = {"n", "mean", "median", "q1", "q3", "min", "max"}
 STATUS_KEYS = {
     "format", "kind", "survey", "round", "groups", "total", "not_finished", "last_activity",
+    "failed_codes_last_hour",
 }  # fmt: skip
 STATUS_GROUP_KEYS = {"group", "invited", "started", "submitted"}
 WAITING_KEYS = {"pseudonym", "group", "status", "answered", "last_activity"}

@@ -344,7 +344,7 @@ def test_export_answers_all_formats(demo: Path, include_simulated: bool) -> None
     assert {r["participant"] for r in rows} <= pseudonyms
     assert set(rows[0]) == {
         "participant", "group", "round", "status", "simulated", "proposal", "question",
-        "value", "numeric", "answered_at",
+        "value", "numeric", "answered_at", "survey_hash",
     }  # fmt: skip
     assert {r["simulated"] for r in lines} == ({False, True} if include_simulated else {False})
 

@@ -23,6 +23,7 @@ from consult.cli.options import (
     check_output,
     hint_simulated,
     response_filter,
+    warn_unplaced,
 )
 
 
@@ -68,4 +69,6 @@ def export(
         else:
             n = export_to_file(store, s, what, fmt, output, flt, res, force)
             sys.stderr.write(f"Wrote {n} records to {output}\n")
+        if res is not None:
+            warn_unplaced(res)
         hint_simulated(store, s, flt)

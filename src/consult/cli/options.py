@@ -167,6 +167,18 @@ def check_output(path: Path, force: bool, database: Path) -> None:
         raise InputError(f"{path} already exists; add --force to overwrite it")
 
 
+def warn_unplaced(results: Any) -> None:  # consult.results.aggregation.Results
+    """Say on stderr, once, what the results could not count (a renamed group, a removed
+    option), with the numbers."""
+    import sys
+
+    from consult.results.checks import unplaced_notice
+
+    notice = unplaced_notice(results)
+    if notice:
+        sys.stderr.write(notice + "\n")
+
+
 def hint_simulated(store: Store, survey: Survey, flt: ResponseFilter) -> None:
     """Say on stderr how many simulated responses ``flt`` leaves out, and how to count them."""
     import sys

@@ -80,6 +80,8 @@ def report(
             f"Wrote {summary.path}: {summary.proposals} proposals, {summary.respondents} {noun} "
             f"({simulated}), {len(summary.sheets)} sheets."
         )
+        if summary.unplaced:
+            sys.stderr.write(summary.unplaced + "\n")
         hint_simulated(store, s, flt)
 
 

@@ -22,6 +22,7 @@ from consult.cli.options import (
     echo_json,
     hint_simulated,
     response_filter,
+    warn_unplaced,
 )
 
 
@@ -68,7 +69,9 @@ def results(
         language = check_language(s, lang)
         check_groups(s, flt.groups)
         if as_json:
-            echo_json("results", aggregate(store, s, flt, language, comments=comments).to_dict())
+            res = aggregate(store, s, flt, language, comments=comments)
+            echo_json("results", res.to_dict())
+            warn_unplaced(res)
             return
         from rich.console import Console
 
@@ -78,6 +81,7 @@ def results(
         if not watch:
             res = aggregate(store, s, flt, language)
             console.print(render_results(res, console.width))
+            warn_unplaced(res)
             hint_simulated(store, s, res.filter)
             return
         from consult.reports.terminal import watch_results

@@ -34,6 +34,7 @@ ANSWER_COLUMNS = (
     "value",
     "numeric",
     "answered_at",
+    "survey_hash",
 )
 SUMMARY_COLUMNS = (
     "rank",

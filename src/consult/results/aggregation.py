@@ -15,6 +15,7 @@ from typing import Any
 from consult import stats
 from consult.i18n import Labels
 from consult.i18n.rules import LABELS as RULE_WORDS
+from consult.results.checks import UNPLACED_REASONS, wordings_of
 from consult.store import ResponseFilter, Store
 from consult.survey.model import ABSTAIN, Question, Survey
 
@@ -87,6 +88,12 @@ class Results:
     #: Which proposals the alpha is over: those on the first proposal's scale (values of
     #: different scales are not comparable); ``left_out`` counts the others.
     alpha_scope: dict[str, Any] = field(default_factory=dict)
+    #: What the stored data hold that the current definition cannot place: responses of groups
+    #: it no longer defines, and answers by reason (see :data:`UNPLACED_REASONS`).
+    unplaced: dict[str, Any] = field(default_factory=dict)
+    #: Every definition the admitted responses were answered on, when more than one: hash,
+    #: version, responses, whether it is the current one, and the proposals it words otherwise.
+    wordings: list[dict[str, Any]] = field(default_factory=list)
     #: Per ranking question: Kendall's W with its test, and which neighbours in the ranked
     #: order the data cannot tell apart.
     concordance: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -114,6 +121,8 @@ class Results:
             "krippendorff_alpha_ordinal": self.alpha_ordinal,
             "krippendorff_alpha_scope": self.alpha_scope,
             "ignored_answers": self.ignored_answers,
+            "unplaced": self.unplaced,
+            "wordings": self.wordings,
             "proposals": [p.to_dict() for p in self.proposals],
             "scales": {k: {g: s.to_dict() for g, s in v.items()} for k, v in self.scales.items()},
             "choices": {
@@ -196,23 +205,47 @@ def aggregate(
         counted = store.response_counts(survey.id, flt)
         text_counts = store.answer_counts(survey.id, text_keys, flt)
         texts = tuple(iter_comments(store, survey, flt)) if comments else ()
+        hashes = store.response_hashes(survey.id, flt)
+        earlier = {h: n for h, n in hashes.items() if h != survey.hash}
+        wordings = wordings_of(store, survey, hashes) if earlier else []
+        not_asked = (
+            store.answers_to_other_questions(survey.id, [*text_keys, *other_keys], flt)
+            if earlier
+            else 0
+        )
     # question -> group -> decoded value -> count
     hist: dict[str, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(dict))
     tallied = {q.key: q for q in survey.questions() if not q.kind.free_text}
     ignored = 0
+    unplaced_answers = dict.fromkeys(UNPLACED_REASONS, 0)
+    unplaced_answers["question_not_asked"] = not_asked
     for question, group, value, count in rows:
         decoded = json.loads(value)
         if isinstance(decoded, list):
             decoded = tuple(decoded)
         q = tallied.get(question)
-        if q is None or group not in group_ids or not q.kind.fits(q, decoded, survey):
-            # Stored under an earlier version of the definition (a removed option, question or
-            # group): counted as ignored rather than breaking every statistic.
+        # Stored under an earlier version of the definition (a removed option, question or
+        # group): counted, by reason, rather than breaking every statistic or vanishing.
+        reason = None
+        if q is None:
+            reason = "question_not_asked"
+        elif group not in group_ids:
+            reason = "group_not_defined"
+        elif not q.kind.fits(q, decoded, survey):
+            reason = "value_not_allowed"
+        if reason is not None:
             ignored += count
+            unplaced_answers[reason] += count
             continue
         bucket = hist[question][group]
         bucket[decoded] = bucket.get(decoded, 0) + count
     respondents = {g: counted.get(g, 0) for g in group_ids}
+    stray_groups = {g: n for g, n in sorted(counted.items()) if g not in group_ids}
+    unplaced = {
+        "responses": sum(stray_groups.values()),
+        "groups": stray_groups,
+        "answers": unplaced_answers,
+    }
 
     proposals = _proposal_results(survey, hist, lang)
     scales: dict[str, dict[str, stats.ScaleSummary]] = {}
@@ -254,6 +287,8 @@ def aggregate(
         comment_counts=comment_counts,
         comments=texts,
         ignored_answers=ignored,
+        unplaced=unplaced,
+        wordings=wordings,
         alpha_ordinal=alpha,
         consensus_rule=describe_rule(survey.consensus, lang),
         alpha_scope=alpha_scope,

@@ -25,6 +25,7 @@ def answer_records(store: Store, survey: Survey, flt: ResponseFilter) -> Iterato
         value,
         numeric,
         at,
+        survey_hash,
     ) in store.export_answers(survey.id, flt, [q.key for q in survey.questions()]):
         proposal = question.split(".", 1)[0] if "." in question else ""
         yield {
@@ -38,6 +39,7 @@ def answer_records(store: Store, survey: Survey, flt: ResponseFilter) -> Iterato
             "value": json.loads(value),
             "numeric": numeric,
             "answered_at": at,
+            "survey_hash": survey_hash,
         }
 
 
@@ -48,7 +50,9 @@ def without_free_text(
     no text but its option ids (an earlier version of the survey may have asked free text under
     the same key). Streamed, as the records come."""
     allowed = {
-        q.key: {o.id for o in q.options} | {ABSTAIN} for q in survey.questions() if q.type != "text"
+        q.key: {o.id for o in q.options} | {ABSTAIN}
+        for q in survey.questions()
+        if not q.kind.free_text
     }
     for rec in records:
         if _no_free_text(rec["value"], allowed.get(rec["question"])):

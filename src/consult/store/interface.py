@@ -152,6 +152,16 @@ class Store(ABC):
         """Admitted responses per group."""
 
     @abstractmethod
+    def response_hashes(self, survey_id: str, flt: ResponseFilter) -> dict[str, int]:
+        """Admitted responses per survey definition (content hash) they were answered on."""
+
+    @abstractmethod
+    def answers_to_other_questions(
+        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
+    ) -> int:
+        """How many admitted answers are to questions not in ``questions``."""
+
+    @abstractmethod
     def text_answers(
         self, survey_id: str, question: str, flt: ResponseFilter, limit: int | None = None
     ) -> Iterator[tuple[str, str]]:

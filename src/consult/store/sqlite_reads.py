@@ -189,6 +189,29 @@ class SqliteReads:
         )
         return dict(rows.fetchall())
 
+    def response_hashes(self, survey_id: str, flt: ResponseFilter) -> dict[str, int]:
+        """Admitted responses per survey definition (content hash) they were answered on."""
+        sub, params = self._eligible_responses(survey_id, flt)
+        rows = self.conn.execute(
+            f"SELECT survey_hash, count(*) FROM responses WHERE id IN ({sub}) GROUP BY survey_hash",
+            params,
+        )
+        return dict(rows.fetchall())
+
+    def answers_to_other_questions(
+        self, survey_id: str, questions: Sequence[str], flt: ResponseFilter
+    ) -> int:
+        """How many admitted answers are to questions not in ``questions`` (ones a definition
+        no longer asks)."""
+        sub, params = self._eligible_responses(survey_id, flt)
+        marks = ", ".join("?" * len(questions)) or "NULL"
+        row = self.conn.execute(
+            f"SELECT count(*) FROM answers WHERE response_id IN ({sub}) "
+            f"AND question NOT IN ({marks})",
+            [*params, *questions],
+        ).fetchone()
+        return int(row[0])
+
     def text_answers(
         self, survey_id: str, question: str, flt: ResponseFilter, limit: int | None = None
     ) -> Iterator[tuple[str, str]]:
@@ -210,14 +233,16 @@ class SqliteReads:
         self, survey_id: str, flt: ResponseFilter, question_order: Sequence[str] = ()
     ) -> Iterator[tuple[Any, ...]]:
         """Every admitted answer, pseudonymous, streamed: (pseudonym, group, round, status,
-        simulated, question, value, numeric, answered_at). Never names or access codes.
+        simulated, question, value, numeric, answered_at, survey_hash). Never names or access
+        codes.
 
         Each response's answers come in ``question_order`` (the survey's order); questions it
         does not name (a retired question) follow, by time."""
         sub, params = self._eligible_responses(survey_id, flt)
         cursor = self.conn.execute(
             "SELECT p.pseudonym, p.group_id, r.round, r.status, p.simulated, a.question, a.value, "
-            "a.numeric, a.answered_at FROM answers a JOIN responses r ON r.id = a.response_id "
+            "a.numeric, a.answered_at, r.survey_hash FROM answers a "
+            "JOIN responses r ON r.id = a.response_id "
             "JOIN participants p ON p.id = r.participant_id "
             f"WHERE a.response_id IN ({sub}) ORDER BY p.pseudonym, r.round, a.answered_at, "
             "a.question",

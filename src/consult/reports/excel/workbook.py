@@ -34,6 +34,7 @@ from consult.reports.excel.sheets.summary import write as write_summary
 from consult.reports.excel.sheets.summary import write_chart_data
 from consult.reports.excel.xlsx_stream import splice
 from consult.reports.output_file import is_stream, replacing
+from consult.results.checks import unplaced_notice
 from consult.results.report_data import open_report_data
 from consult.survey.model import Survey
 
@@ -54,6 +55,8 @@ class ReportSummary:
     comments: int
     raw_answers: int
     simulated_included: bool
+    #: What the results could not count (see consult.results.aggregation.unplaced_notice).
+    unplaced: str | None = None
 
 
 def write_report(
@@ -143,4 +146,5 @@ def _write(ctx: ReportContext, tmp: Path, final: Path) -> ReportSummary:
         comments=ctx.data.comment_total,
         raw_answers=n_raw,
         simulated_included=ctx.flt.include_simulated,
+        unplaced=unplaced_notice(r),
     )
