@@ -8,7 +8,7 @@ from pathlib import Path
 
 from consult.errors import ConsultError, InputError, SurveyError
 from consult.store import Store
-from consult.survey.loader import load_survey, survey_from_definition
+from consult.survey.loader import load_survey, read_source, survey_from_definition
 from consult.survey.model import Survey
 
 
@@ -34,7 +34,7 @@ def resolve_survey(store: Store, ref: str) -> Survey:
     path = Path(ref)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_source(path)).hexdigest()  # at most 2 MB read
         except OSError:
             digest = None  # load_survey says what is wrong with the file
         stored = store.survey_by_source(digest) if digest else None

@@ -306,6 +306,15 @@ class MultipleChoiceType(_ChoiceType):
                 join(path, "min_choices"),
                 f"min_choices {lo} is greater than max_choices {hi}",
             )
+        n = len(fields.get("options") or ())
+        for key, limit in (("min_choices", lo), ("max_choices", hi)):
+            if n and limit is not None and not 0 <= limit <= n:
+                # more than there are options would trap the participant on the question
+                v.problem(
+                    v.line_of(item, key),
+                    join(path, key),
+                    f"{key} {limit} must be between 0 and the {n} options",
+                )
         return fields
 
     def fits(self, q: Question, value: Any, survey: Scales) -> bool:

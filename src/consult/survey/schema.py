@@ -184,7 +184,9 @@ def _scales(v: Validator, top: LocDict) -> tuple[Scale, ...]:
         if "abstain" in item:
             abstain = v.text(item["abstain"], join(path, "abstain"), v.line_of(item, "abstain"))
         if sid and points and support is not None and opposition is not None:
-            out.append(Scale(sid, points, support, opposition, abstain))
+            # Points in both sets are a problem above; the scale is still known (without them
+            # in opposition), so questions on it are not reported as well.
+            out.append(Scale(sid, points, support, opposition - support, abstain))
     return tuple(out)
 
 

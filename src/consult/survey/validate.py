@@ -12,6 +12,15 @@ from consult.errors import Problem
 from consult.survey.elements import Option, Text
 from consult.survey.located import LocDict, LocList
 
+#: The largest number a survey may give (scale values, ranges): exact as a float, and far
+#: beyond any answer.
+MAX_NUMBER = 10**15
+
+
+def _finite(value: int | float) -> bool:
+    return isinstance(value, int) or math.isfinite(value)
+
+
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
@@ -136,9 +145,15 @@ class Validator:
             return None
         value = data[key]
         kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, kinds) or not _finite(value):
             what = "a whole number" if integer else "a number"
             self.problem(self.line_of(data, key), join(path, key), f"expected {what}")
+            return None
+        if abs(value) > MAX_NUMBER:  # a 4,000-digit value cannot even become a float
+            digits = len(str(int(abs(value))))
+            shown = f"a value of {digits:,} digits" if digits > 20 else str(value)
+            message = f"{shown} is too large (at most 10^15 either side of zero)"
+            self.problem(self.line_of(data, key), join(path, key), message)
             return None
         return value
 
