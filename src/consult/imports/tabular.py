@@ -14,9 +14,88 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consult.errors import InputError
+from consult.safe_text import strip_control
 
 #: A row as read: its spreadsheet row number and its cells.
 Row = tuple[int, list[object]]
+
+# Limits on what a spreadsheet may unpack to, checked before any parsing (docs/limits in the
+# README's "Where the data lives"). An XLSX file is a zip: a 2 MB one can inflate to 2 GB.
+#: Most bytes all parts of an XLSX file may inflate to together (and the most a CSV may hold).
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+#: Most bytes one part (a sheet, the shared strings) may inflate to.
+MAX_PART_BYTES = 25 * 1024 * 1024
+#: Most parts (files) in the zip.
+MAX_PARTS = 1_000
+#: Highest inflated/compressed ratio of a part over 1 MB inflated; real sheets are near 10.
+MAX_RATIO = 200
+#: The most characters a spreadsheet cell holds (Excel's own limit).
+MAX_CELL_CHARS = 32_767
+_CHUNK = 64 * 1024
+_MB = 1024 * 1024
+
+
+def check_inflation(path: Path) -> None:
+    """InputError unless the XLSX (zip) at ``path`` stays within the limits above.
+
+    Sizes the zip declares are checked first; then each part is inflated as a stream with a cap
+    and thrown away, since a zip may declare less than it holds. Memory stays at one chunk.
+    """
+    import zipfile
+
+    def refuse(why: str) -> InputError:
+        return InputError(
+            f"{path}: refused: {why} (limits: {MAX_TOTAL_BYTES // _MB} MB unpacked in all, "
+            f"{MAX_PART_BYTES // _MB} MB a part); is it really a panel spreadsheet?"
+        )
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise refuse(f"it holds {len(parts):,} parts")
+            declared = 0
+            for info in parts:
+                declared += info.file_size
+                name = strip_control(info.filename)[:80]
+                if info.file_size > MAX_PART_BYTES:
+                    raise refuse(f"{name} would unpack to {info.file_size // _MB:,} MB")
+                if _too_dense(info.file_size, info.compress_size):
+                    raise refuse(f"{name} is compressed over {MAX_RATIO} to 1")
+            if declared > MAX_TOTAL_BYTES:
+                raise refuse(f"it would unpack to {declared // _MB:,} MB")
+            total = 0
+            for info in parts:
+                name = strip_control(info.filename)[:80]
+                inflated = 0
+                with archive.open(info) as part:
+                    while chunk := part.read(_CHUNK):
+                        inflated += len(chunk)
+                        total += len(chunk)
+                        if inflated > MAX_PART_BYTES:
+                            raise refuse(f"{name} unpacks to over {MAX_PART_BYTES // _MB} MB")
+                        if total > MAX_TOTAL_BYTES:
+                            raise refuse(f"it unpacks to over {MAX_TOTAL_BYTES // _MB} MB")
+                if _too_dense(inflated, info.compress_size):
+                    raise refuse(f"{name} is compressed over {MAX_RATIO} to 1")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read the workbook ({exc})") from None
+    except OSError as exc:  # a damaged member (bad CRC, truncated stream)
+        raise InputError(f"{path}: cannot read the workbook ({exc})") from None
+
+
+def _too_dense(inflated: int, compressed: int) -> bool:
+    return inflated > _MB and inflated > MAX_RATIO * max(compressed, 1)
+
+
+def _check_cell(path: Path, line: int, column: int, value: object) -> None:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        from openpyxl.utils import get_column_letter
+
+        raise InputError(
+            f"{path}: cell {get_column_letter(column)}{line}: {len(value):,} characters "
+            f"(a cell holds at most {MAX_CELL_CHARS:,})"
+        )
 
 
 def clean(value: object) -> str | None:
@@ -34,6 +113,11 @@ def read_rows(path: str | Path) -> list[Row]:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if suffix == ".csv":
+        if path.stat().st_size > MAX_TOTAL_BYTES:
+            raise InputError(
+                f"{path}: refused: {path.stat().st_size // _MB:,} MB (at most "
+                f"{MAX_TOTAL_BYTES // _MB} MB); is it really a panel spreadsheet?"
+            )
         return csv_rows(path)
     if suffix in (".xlsx", ".xlsm"):
         return xlsx_rows(path)
@@ -56,6 +140,8 @@ def csv_rows(path: Path) -> list[Row]:
             rows: list[Row] = []
             try:
                 for row in reader:  # a spreadsheet's row is a record, however many lines
+                    for column, value in enumerate(row, 1):
+                        _check_cell(path, len(rows) + 1, column, value)
                     rows.append((len(rows) + 1, list(row)))
             except csv.Error as exc:
                 n = len(rows) + 1
@@ -69,6 +155,7 @@ def xlsx_rows(path: Path) -> list[Row]:
     """The rows of a workbook's first sheet, values only (formulas as last computed)."""
     from openpyxl import load_workbook
 
+    check_inflation(path)  # before openpyxl reads a byte of it
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -80,7 +167,12 @@ def xlsx_rows(path: Path) -> list[Row]:
         sheet.reset_dimensions()  # a stale <dimension> in the file would hide rows and columns
         # Numbered as they come (read-only sheets fill in empty rows): a row whose first cell
         # is empty is still a row.
-        return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows: list[Row] = []
+        for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+            for column, value in enumerate(row, 1):
+                _check_cell(path, n, column, value)
+            rows.append((n, list(row)))
+        return rows
     finally:
         book.close()
 
