@@ -16,6 +16,7 @@ from consult.errors import InputError
 from consult.i18n.report import LABELS
 from consult.reports.excel.workbook import write_report
 from consult.results.aggregation import aggregate
+from consult.results.report_data import shown_divergence
 from consult.session.simulation import simulate
 from consult.store import NewParticipant, ResponseFilter, open_store
 from consult.store.surveys import register_survey
@@ -142,12 +143,17 @@ def test_summary_figures_match_aggregate(built):
         assert close(row["Balanced support (groups equal)"], st.group_balanced_support)
         for g, label in res.groups.items():
             assert close(row[f"Support: {label}"], st.groups[g].support)
-        # The gap in percentage points, as the terminal shows it ("84 pp").
-        gap = abs(st.max_divergence.difference) * 100
+        assert row["Abstained"] == st.panel.n_abstained
+        assert close(row["Abstention share (of all answers)"], st.panel.abstention_share)
+        # The gap in percentage points, as the terminal shows it ("84 pp"): the one flagged.
+        gap = abs(shown_divergence(st).difference) * 100
         assert row["Largest gap between groups"] == pytest.approx(gap, abs=1e-9)
-        assert row["Contested"] == (labels["contested_mark"] if st.contested else labels["no"])
+        if st.divergence_flag == "possible":
+            assert row["Contested"].startswith("Possible (")
+        else:
+            assert row["Contested"] == (labels["contested_mark"] if st.contested else labels["no"])
     # Formats a reader sees: percentages as percentages.
-    assert ws["D5"].number_format == "0%"
+    assert ws["F5"].number_format in ("0%", "0.0%")
     assert ws.freeze_panes == "C5"
     assert any(r.stats.contested for r in res.proposals)
 
@@ -163,9 +169,12 @@ def test_by_group_figures_match_aggregate(built):
         for g, label in res.groups.items():
             assert close(row[label], p.stats.groups[g].support)
             assert row[f"n: {label}"] == p.stats.groups[g].n_valid
-        # The largest gap, checked by hand from the groups' own support shares.
+        # The largest gap, checked by hand from the groups' own support shares (those the flag
+        # considers, when there is a flag).
         shares = {g: p.stats.groups[g].support for g in res.groups}
         shares = {g: v for g, v in shares.items() if v is not None}
+        if p.stats.divergence_flag != "none":
+            shares = {g: v for g, v in shares.items() if g not in p.stats.small_groups}
         gaps = {(a, b): abs(shares[a] - shares[b]) for a in shares for b in shares if a < b}
         widest = max(gaps.values())
         assert row["Largest gap between groups"] == pytest.approx(widest * 100, abs=1e-9)
@@ -218,7 +227,7 @@ def test_charts_point_at_the_right_ranges(built):
     # Print setup: the Summary table and the chart below it on one page width.
     ws = wb["Summary"]
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_area == f"'Summary'!$A$1:$Q${chart.anchor.to.row}"  # to the chart's end
+    assert ws.print_area == f"'Summary'!$A$1:$S${chart.anchor.to.row}"  # to the chart's end
 
 
 def test_proposal_detail_distribution(built):
@@ -357,7 +366,7 @@ def test_korean_labels(built, tmp_path):
     assert first[0] == "과학기술외교 정책 라운드테이블"
     # The table headers and the Method sheet's own words are Korean too.
     summary = list(wb["요약"].iter_rows(values_only=True))
-    assert summary[3][:4] == ("순위", "제안", "n", "지지")
+    assert summary[3][:6] == ("순위", "제안", "n", "기권", "기권 비율 (전체 응답 중)", "지지")
     assert any(v in ("찬성 합의", "합의 없음") for row in summary[4:] for v in row)
     method = {r[0]: r[1] for r in wb["방법"].iter_rows(values_only=True) if len(r) > 1}
     assert method["분위수 정의 (중앙값, 사분위범위)"].startswith("Hyndman-Fan 제7유형")

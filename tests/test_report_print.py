@@ -83,7 +83,7 @@ def test_summary_chart_reads_as_its_legend_and_title(built):
     anchor = chart.anchor
     n = len(built["results"].proposals)
     assert (anchor._from.col, anchor._from.row) == (0, 4 + n + 1)
-    assert anchor.to.col == 17  # the table has columns A..Q
+    assert anchor.to.col == 19  # the table has columns A..S
 
 
 def test_gaps_are_in_percentage_points(built):
@@ -97,7 +97,7 @@ def test_gaps_are_in_percentage_points(built):
         for row in ws[ref][1:]:
             c = row[col]
             assert isinstance(c.value, int | float) and 0 <= c.value <= 100
-            assert c.number_format == '0" pp"', (sheet, c.coordinate)
+            assert c.number_format in ('0" pp"', '0.0" pp"', '0" pp†"'), (sheet, c.coordinate)
     method = {r[0]: r[1] for r in wb["Method"].iter_rows(values_only=True) if r[0]}
     assert "percentage points (pp)" in method["Largest gap between groups"]
 

@@ -96,7 +96,8 @@ LABELS: dict[str, dict[str, str]] = {
         "detail.none": "(no answers)",
         "rankings.heading": "Rankings",
         "rankings.note": (
-            "Mean rank: 1 = first. Borda score: an option ranked k-th of m earns m - k points."
+            "Mean rank: 1 = first. Borda score: an option ranked k-th of m earns m - k points. "
+            "≈: the data cannot tell this option from the next one."
         ),
         "rankings.empty": "The survey has no ranking question.",
         "comments.heading": "Free-text answers, anonymous",
@@ -124,7 +125,9 @@ LABELS: dict[str, dict[str, str]] = {
         "m.quantile": "Quantile definition (median, IQR)",
         "m.quantile.text": (
             "Hyndman-Fan type 7 (linear interpolation between order statistics), the definition "
-            "of Excel's QUARTILE.INC, R's default and numpy's default"
+            "of Excel's QUARTILE.INC, R's default and numpy's default. SPSS uses type 6, which "
+            "gives a wider IQR on small panels, so an IQR rule (such as iqr <= 1) can read "
+            "differently there near its threshold."
         ),
         "m.since": "answered on or after {date}",
         "m.until": "answered on or before {date}",
@@ -137,7 +140,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.gap": "Largest gap between groups",
         "m.gap.text": (
             "Largest difference in support between two groups with answers, in percentage "
-            "points (pp); contested when it reaches the rule's gap"
+            "points (pp); contested when it reaches the rule's gap and its 95% interval "
+            "excludes 0 (see Contested flag)"
         ),
         "m.filters": "Filters",
         "m.filters.none": "None",
@@ -151,7 +155,7 @@ LABELS: dict[str, dict[str, str]] = {
         "m.unfinished": "Unfinished responses",
         "m.unfinished.included": "Included",
         "m.unfinished.excluded": "Left out (only submitted responses are counted)",
-        "m.alpha": "Krippendorff's alpha (ordinal, proposals)",
+        "m.alpha": ("Agreement on which proposals are preferred (Krippendorff's alpha, ordinal)"),
         "m.raw": "Raw answers",
         "m.raw.none": "Not included (add --raw)",
         "m.raw.pseudonymous": "Included, pseudonymous ids only",
@@ -162,6 +166,86 @@ LABELS: dict[str, dict[str, str]] = {
         "detail.left_out": "{n} answers, left out of this report (--no-comments)",
         "m.generated": "Generated at (UTC)",
         "m.tool": "Tool",
+        "col.abstention_share": "Abstention share (of all answers)",
+        "col.flag": "Divergence flag",
+        "col.gap_ci_low": "Gap 95% CI low (pp)",
+        "col.gap_ci_high": "Gap 95% CI high (pp)",
+        "col.indistinct": "Can't be told from the next",
+        "possible": "Possible",
+        "possible_mark": "Possible ({low} to {high} pp)",
+        "note.small": "† fewer than {n} valid answers: left out of the contested flag.",
+        "note.small_counted": (
+            "† fewer than {n} valid answers: a small group (the survey counts it for the flag)."
+        ),
+        "note.insufficient": (
+            "Insufficient answers: under the survey's quorum ({n} valid answers), no verdict, "
+            "ranked last."
+        ),
+        "note.rounding": (
+            "Figures near a threshold of the rule carry the decimals that keep them on their "
+            "side of it."
+        ),
+        "by_group.flag_note": (
+            "Gap: the largest difference in support between two groups. Flag: contested (⚑) when "
+            "it reaches {gap} and its 95% Newcombe interval (CI columns) excludes 0; possible "
+            "when it reaches {gap} but the interval includes 0."
+        ),
+        "detail.verdict": "Consensus: {verdict}. Divergence flag: {flag}.",
+        "rankings.w": (
+            "Kendall's W = {w} (0 = no shared order, 1 = everyone gave the same order); "
+            "chi-square = {chi}, df = {df}, p {p}; {m} complete rankings."
+        ),
+        "rankings.w_none": "Kendall's W: undefined (fewer than two complete rankings).",
+        "rankings.cd": (
+            "Critical difference of mean ranks (Bonferroni-Dunn, 5%): {cd}. Neighbours closer "
+            "than this are marked ≈: the data do not say which comes first."
+        ),
+        "m.preset": "Consensus rule preset",
+        "m.preset.none": "None: the survey states its own rule",
+        "m.source": "Source",
+        "m.quorum": "Quorum",
+        "m.quorum.text": (
+            "At least {n} valid answers for a verdict; under it a proposal shows "
+            '"insufficient answers" and is ranked after the others.'
+        ),
+        "m.quorum.abstention": "At most {share} of the answers may be abstentions.",
+        "m.small_group": "Small groups",
+        "m.small_group.text": (
+            "A group with fewer than {n} valid answers is marked † wherever its figure is shown "
+            "and is left out of the contested flag."
+        ),
+        "m.small_group.counted": (
+            "A group with fewer than {n} valid answers is marked † wherever its figure is shown; "
+            "the survey counts it for the contested flag (small_groups_contested)."
+        ),
+        "m.contested": "Contested flag",
+        "m.contested.text": (
+            "Contested when the gap between two groups (small groups left out) is at least {gap} "
+            "and its 95% Newcombe interval excludes 0; possible when the gap reaches {gap} but "
+            "the interval includes 0 (the interval is on the By group sheet)."
+        ),
+        "m.rounding": "Rounding",
+        "m.rounding.text": (
+            "Shares are shown in whole percent and gaps in whole points unless rounding would put "
+            "a figure on the other side of (or onto) a threshold it is judged by; then it gets "
+            "the decimals it needs (0.698 against 70% is shown as 69.8%). The cells hold the "
+            "unrounded values."
+        ),
+        "m.alpha.reading": "How to read the alpha",
+        "m.alpha.reading.text": (
+            "It tells proposals apart, not agreement with them: near 0 when everyone supports "
+            "everything. For agreement on a proposal, see its consensus and support."
+        ),
+        "m.alpha.scope": "Scope of the alpha",
+        "m.alpha.scope.text": (
+            "Over the {n} proposals on the scale {scale}; {left_out} proposals on other scales "
+            "left out (points of different scales are not one ordinal metric)."
+        ),
+        "m.kendall": "Rankings",
+        "m.kendall.text": (
+            "Kendall's W with its chi-square test, and the critical difference of mean ranks "
+            "(Bonferroni-Dunn): see the Rankings sheet."
+        ),
     },
     "ko": {
         "sheet.summary": "요약",
@@ -253,7 +337,10 @@ LABELS: dict[str, dict[str, str]] = {
         "detail.more": "… 외 {n}건: 의견 시트 참조",
         "detail.none": "(응답 없음)",
         "rankings.heading": "우선순위",
-        "rankings.note": "평균 순위: 1 = 1순위. 보르다 점수: m개 중 k번째는 m - k점.",
+        "rankings.note": (
+            "평균 순위: 1 = 1순위. 보르다 점수: m개 중 k번째는 m - k점. "
+            "≈: 자료로는 다음 항목과 구별할 수 없음."
+        ),
         "rankings.empty": "이 설문에는 순위 질문이 없습니다.",
         "comments.heading": "자유 응답 (익명)",
         "participation.heading": "참여 현황",
@@ -278,7 +365,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m.quantile": "분위수 정의 (중앙값, 사분위범위)",
         "m.quantile.text": (
             "Hyndman-Fan 제7유형 (순서통계량 사이 선형 보간): Excel QUARTILE.INC, "
-            "R과 numpy의 기본 정의"
+            "R과 numpy의 기본 정의. SPSS는 제6유형을 쓰며 작은 패널에서 사분위범위가 더 넓으므로, "
+            "사분위범위 규칙(예: iqr <= 1)은 기준 근처에서 SPSS와 다르게 판정될 수 있음."
         ),
         "m.since": "{date} 이후 응답",
         "m.until": "{date} 이전 응답",
@@ -291,7 +379,7 @@ LABELS: dict[str, dict[str, str]] = {
         "m.gap": "집단 간 최대 차이",
         "m.gap.text": (
             "응답이 있는 두 집단 간 지지도의 최대 차이 (퍼센트포인트, pp), "
-            "규칙의 기준 이상이면 쟁점"
+            "규칙의 기준 이상이고 95% 구간이 0을 포함하지 않으면 쟁점 (쟁점 표시 참조)"
         ),
         "m.filters": "필터",
         "m.filters.none": "없음",
@@ -303,7 +391,7 @@ LABELS: dict[str, dict[str, str]] = {
         "m.unfinished": "미완료 응답",
         "m.unfinished.included": "포함",
         "m.unfinished.excluded": "제외 (제출된 응답만 집계)",
-        "m.alpha": "크리펜도르프 알파 (서열, 제안)",
+        "m.alpha": "어떤 제안이 선호되는지에 대한 일치도 (크리펜도르프 알파, 서열)",
         "m.raw": "원자료",
         "m.raw.none": "포함하지 않음 (--raw 추가)",
         "m.raw.pseudonymous": "포함, 가명 ID만",
@@ -314,5 +402,75 @@ LABELS: dict[str, dict[str, str]] = {
         "detail.left_out": "응답 {n}건, 이 보고서에서 제외 (--no-comments)",
         "m.generated": "작성 시각 (UTC)",
         "m.tool": "도구",
+        "col.abstention_share": "기권 비율 (전체 응답 중)",
+        "col.flag": "집단 간 차이 표시",
+        "col.gap_ci_low": "차이 95% 신뢰구간 하한 (pp)",
+        "col.gap_ci_high": "차이 95% 신뢰구간 상한 (pp)",
+        "col.indistinct": "다음 항목과 구별 불가",
+        "possible": "쟁점 가능",
+        "possible_mark": "쟁점 가능 ({low} ~ {high} pp)",
+        "note.small": "† 유효 응답 {n}건 미만: 쟁점 판정에서 제외.",
+        "note.small_counted": "† 유효 응답 {n}건 미만: 소규모 집단 (설문에 따라 쟁점 판정에 포함).",
+        "note.insufficient": "응답 부족: 설문의 최소 응답 기준({n}건) 미달, 판정 없음, 맨 뒤 순위.",
+        "note.rounding": (
+            "규칙의 기준에 가까운 수치는 기준의 같은 쪽에 머물도록 소수점을 표시합니다."
+        ),
+        "by_group.flag_note": (
+            "차이: 두 집단 간 지지도의 최대 차이. 표시: 차이가 {gap} 이상이고 95% Newcombe "
+            "구간(신뢰구간 열)이 0을 포함하지 않으면 쟁점(⚑), {gap} 이상이지만 구간이 0을 "
+            "포함하면 쟁점 가능."
+        ),
+        "detail.verdict": "합의: {verdict}. 집단 간 차이: {flag}.",
+        "rankings.w": (
+            "켄달의 W = {w} (0 = 공유된 순서 없음, 1 = 모두 같은 순서); "
+            "카이제곱 = {chi}, 자유도 = {df}, p {p}; 완전한 순위 응답 {m}건."
+        ),
+        "rankings.w_none": "켄달의 W: 정의되지 않음 (완전한 순위 응답이 2건 미만).",
+        "rankings.cd": (
+            "평균 순위의 임계 차이 (Bonferroni-Dunn, 5%): {cd}. 이보다 가까운 이웃 항목은 ≈로 "
+            "표시: 어느 쪽이 앞서는지 자료로 판단할 수 없음."
+        ),
+        "m.preset": "합의 규칙 프리셋",
+        "m.preset.none": "없음: 설문이 규칙을 직접 정함",
+        "m.source": "출처",
+        "m.quorum": "최소 응답 기준",
+        "m.quorum.text": (
+            '판정에 유효 응답 {n}건 이상 필요. 미달이면 "응답 부족"으로 표시하고 '
+            "다른 제안 뒤에 순위를 매김."
+        ),
+        "m.quorum.abstention": "기권은 전체 응답의 {share} 이하여야 함.",
+        "m.small_group": "소규모 집단",
+        "m.small_group.text": (
+            "유효 응답이 {n}건 미만인 집단은 수치가 나오는 곳마다 †로 표시하고 쟁점 판정에서 제외."
+        ),
+        "m.small_group.counted": (
+            "유효 응답이 {n}건 미만인 집단은 수치가 나오는 곳마다 †로 표시. "
+            "설문에 따라 쟁점 판정에는 포함 (small_groups_contested)."
+        ),
+        "m.contested": "쟁점 표시",
+        "m.contested.text": (
+            "두 집단 간 차이(소규모 집단 제외)가 {gap} 이상이고 95% Newcombe 구간이 0을 포함하지 "
+            "않으면 쟁점, {gap} 이상이지만 구간이 0을 포함하면 쟁점 가능 (구간은 집단별 시트)."
+        ),
+        "m.rounding": "반올림",
+        "m.rounding.text": (
+            "비율은 정수 퍼센트, 차이는 정수 포인트로 표시하되, 반올림하면 판정 기준의 반대편(또는 "
+            "기준 위)에 놓일 때는 필요한 만큼 소수점을 표시함 (70% 기준에서 0.698은 69.8%). "
+            "셀에는 반올림하지 않은 값이 들어 있음."
+        ),
+        "m.alpha.reading": "알파 읽는 법",
+        "m.alpha.reading.text": (
+            "제안들을 구별하는 정도이지 제안에 대한 동의가 아님: 모두가 모든 제안을 지지하면 "
+            "0에 가까움. 제안별 동의는 합의와 지지도를 볼 것."
+        ),
+        "m.alpha.scope": "알파의 범위",
+        "m.alpha.scope.text": (
+            "척도 {scale}의 제안 {n}개 대상, 다른 척도의 제안 {left_out}개 제외 "
+            "(척도가 다르면 하나의 서열 척도가 아님)."
+        ),
+        "m.kendall": "우선순위",
+        "m.kendall.text": (
+            "켄달의 W와 카이제곱 검정, 평균 순위의 임계 차이 (Bonferroni-Dunn): 우선순위 시트 참조."
+        ),
     },
 }

@@ -8,6 +8,7 @@ LABELS: dict[str, dict[str, str]] = {
         "proposal": "Proposal",
         "support": "Support",
         "oppose": "Oppose",
+        "abstained": "Abst.",
         "median": "Median (IQR)",
         "median_short": "Md (IQR)",
         "consensus": "Consensus",
@@ -17,7 +18,11 @@ LABELS: dict[str, dict[str, str]] = {
         "for": "✔ for",
         "against": "✘ against",
         "none": "·",
-        "insufficient": "too few",
+        "insufficient": "insufficient answers",
+        "for_short": "✔",
+        "against_short": "✘",
+        "none_short": "·",
+        "insufficient_short": "insufficient",
         "responses": "{n} responses",
         "response": "1 response",
         "simulated": "simulated responses included",
@@ -26,8 +31,23 @@ LABELS: dict[str, dict[str, str]] = {
         "groups": "groups: {ids}",
         "legend": (
             "Support: share of valid answers on the support side; abstentions left out. "
-            "Consensus rule: {rule}. ⚡ contested: two groups' support differs by at least the "
-            "survey's threshold. Group columns: support{n}."
+            "Consensus rule: {rule}. Gap: the largest difference in support between two groups. "
+            "⚡ contested: it reaches the survey's threshold and its 95% interval excludes 0; "
+            "⚡? possible: it reaches the threshold but its interval (in brackets, pp) includes "
+            "0. Group columns: support{n}."
+        ),
+        "legend_abstained": " Abst.: abstentions (their share of all answers).",
+        "legend_insufficient": (
+            " insufficient answers: under the survey's quorum, no verdict; ranked last."
+        ),
+        "legend_small": " † fewer than {n} valid answers: left out of the contested flag.",
+        "legend_small_counted": (
+            " † fewer than {n} valid answers: a small group (the survey counts it for the flag)."
+        ),
+        "legend_small_unknown": " † a small group: left out of the contested flag.",
+        "legend_rounding": (
+            " Figures are rounded to whole percent unless that would put them on the other "
+            "side of a threshold of the rule: then they get decimals."
         ),
         "legend_groups": " Groups: {groups}.",
     },
@@ -35,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "proposal": "제안",
         "support": "지지",
         "oppose": "반대",
+        "abstained": "기권",
         "median": "중앙값 (IQR)",
         "median_short": "중앙값",
         "consensus": "합의",
@@ -45,6 +66,10 @@ LABELS: dict[str, dict[str, str]] = {
         "against": "✘ 반대",
         "none": "·",
         "insufficient": "응답 부족",
+        "for_short": "✔",
+        "against_short": "✘",
+        "none_short": "·",
+        "insufficient_short": "응답 부족",
         "responses": "응답 {n}건",
         "response": "응답 1건",
         "simulated": "모의 응답 포함",
@@ -53,7 +78,20 @@ LABELS: dict[str, dict[str, str]] = {
         "groups": "집단: {ids}",
         "legend": (
             "지지: 유효 응답 중 지지 쪽 응답의 비율 (기권 제외). 합의 규칙: {rule}. "
-            "⚡ 쟁점: 두 집단의 지지도 차이가 설문의 기준 이상. 집단 열: 지지{n}."
+            "차이: 두 집단 간 지지도의 최대 차이. ⚡ 쟁점: 설문의 기준 이상이고 95% 구간이 0을 "
+            "포함하지 않음. ⚡? 쟁점 가능: 기준 이상이지만 구간(괄호 안, pp)이 0을 포함. "
+            "집단 열: 지지{n}."
+        ),
+        "legend_abstained": " 기권: 기권 수 (전체 응답 중 비율).",
+        "legend_insufficient": " 응답 부족: 설문의 최소 응답 기준 미달, 판정 없음, 맨 뒤 순위.",
+        "legend_small": " † 유효 응답 {n}건 미만: 쟁점 판정에서 제외.",
+        "legend_small_counted": (
+            " † 유효 응답 {n}건 미만: 소규모 집단 (설문에 따라 쟁점 판정에 포함)."
+        ),
+        "legend_small_unknown": " † 소규모 집단: 쟁점 판정에서 제외.",
+        "legend_rounding": (
+            " 수치는 정수 퍼센트로 반올림하되, 반올림하면 규칙의 기준 반대편에 놓일 때는 "
+            "소수점을 표시합니다."
         ),
         "legend_groups": " 집단: {groups}.",
     },

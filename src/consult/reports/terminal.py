@@ -16,7 +16,9 @@ from rich.text import Text
 from consult.i18n import Labels
 from consult.i18n.results import LABELS
 from consult.results.aggregation import ProposalResult, Results
+from consult.results.report_data import Figures, involves_small, shown_divergence
 from consult.safe_text import strip_control
+from consult.stats import ConsensusRule
 
 BAR_WIDTH = 10
 #: The Proposal column wraps titles between these widths (longer words fold).
@@ -28,6 +30,7 @@ CONSENSUS_STYLES = {
     "none": "dim",
     "insufficient": "dim italic",
 }
+SMALL = "†"  # after a figure of a group under the rule's small_group
 
 
 def terminal_text(text: str) -> Text:
@@ -50,10 +53,6 @@ def bar(share: float | None, width: int = BAR_WIDTH) -> Text:
     return Text(glyphs.ljust(width), style="green")
 
 
-def pct(share: float | None) -> str:
-    return "–" if share is None else f"{share:.0%}"
-
-
 @dataclass(frozen=True)
 class Layout:
     """How much the table shows; the widest layout that fits the terminal is used."""
@@ -62,10 +61,14 @@ class Layout:
     median: bool  # the Median (IQR) column
     group_labels: bool  # group columns headed by label, with n; else by id
     groups_inline: bool  # group columns in the main table; else in a second table below
+    abstention: bool = False  # the Abst. column: abstentions and their share
 
 
 #: From the richest to the narrowest.
 LAYOUTS = (
+    Layout(
+        bar_width=BAR_WIDTH, median=True, group_labels=True, groups_inline=True, abstention=True
+    ),
     Layout(bar_width=BAR_WIDTH, median=True, group_labels=True, groups_inline=True),
     Layout(bar_width=5, median=True, group_labels=False, groups_inline=True),
     Layout(bar_width=5, median=False, group_labels=False, groups_inline=True),
@@ -75,24 +78,42 @@ LAYOUTS = (
 )
 
 
-def _gap(p: ProposalResult) -> Text:
+def _gap(p: ProposalResult, figures: Figures | None = None) -> Text:
+    """The gap the flag is judged on (else the widest, marked † when a small group is in it):
+    ⚡ contested; ⚡? possible, with its 95% interval."""
+    figures = figures or Figures(None)
     st = p.stats
-    if st.max_divergence is None:
+    shown = shown_divergence(st)
+    if shown is None:
         return Text("–")
-    points = f"{abs(st.max_divergence.difference) * 100:.0f} pp"
-    return Text(f"⚡ {points}", style="bold yellow") if st.contested else Text(points)
+    points = figures.gap(shown.difference) + (SMALL if involves_small(st, shown) else "")
+    if st.divergence_flag == "contested":
+        return Text(f"⚡ {points}", style="bold yellow")
+    if st.divergence_flag == "possible":
+        interval = Figures.interval(shown.ci, shown.difference)
+        if interval is not None:
+            low, high = (end.removesuffix(" pp") for end in interval)
+            points += f" ({low}…{high})"
+        return Text(f"⚡? {points}", style="yellow")
+    return Text(points)
 
 
 def _longest_word(text: str) -> int:
     return max((cell_len(word) for word in text.split()), default=0)
 
 
-def _main_table(results: Results, layout: Layout, proposal_width: int | None = None) -> Table:
+def _main_table(
+    results: Results,
+    layout: Layout,
+    proposal_width: int | None = None,
+    figures: Figures | None = None,
+) -> Table:
     """The main table; ``proposal_width`` fixes the Proposal column (default: its narrowest).
 
     Only the Proposal column and, in the roomy layout, the group headers wrap, each at a width
     fixed here, so the table's natural width is what it needs and rich never squeezes it.
     """
+    figures = figures or Figures(None)
     t = labels(results.language)
     roomy = layout.group_labels
     table = Table(
@@ -106,6 +127,8 @@ def _main_table(results: Results, layout: Layout, proposal_width: int | None = N
         proposal_width = _proposal_widths(results)[0]
     table.add_column(t["proposal"], width=proposal_width, overflow="fold")
     table.add_column("n", justify="right", no_wrap=True)
+    if layout.abstention:
+        table.add_column(t["abstained"], justify="right", no_wrap=True)
     if layout.bar_width:
         table.add_column(t["support"], no_wrap=True)
     table.add_column("" if layout.bar_width else t["support"], justify="right", no_wrap=True)
@@ -118,33 +141,48 @@ def _main_table(results: Results, layout: Layout, proposal_width: int | None = N
         table.add_column(t["gap"], justify="right", no_wrap=True)
         for gid, label in results.groups.items():
             if roomy:  # the label wraps at its longest word (at most 14 cells), never a cell
-                widest = max((cell_len(_group_cell(p, gid)) for p in results.proposals), default=0)
+                widest = max(
+                    (cell_len(_group_cell(p, gid, figures)) for p in results.proposals), default=0
+                )
                 width = max(widest, min(14, _longest_word(label)))
                 table.add_column(Text(label), justify="right", width=width)
             else:
                 table.add_column(Text(gid), justify="right", no_wrap=True)
     for p in results.proposals:
         st = p.stats
-        mark, style = t[st.consensus], CONSENSUS_STYLES[st.consensus]
+        mark = t[st.consensus] if roomy else t[f"{st.consensus}_short"]
         cells: list[RenderableType] = [str(p.rank), Text(p.title), str(st.panel.n_valid)]
+        if layout.abstention:
+            share = st.panel.abstention_share
+            shown = "" if share is None else f" ({figures.abstention(share)})"
+            cells.append(f"{st.panel.n_abstained}{shown}")
         if layout.bar_width:
             cells.append(bar(st.panel.support, layout.bar_width))
-        cells += [pct(st.panel.support), pct(st.panel.opposition)]
+        cells += [
+            figures.share(st.panel.support, "support"),
+            figures.share(st.panel.opposition, "opposition"),
+        ]
         if layout.median:
             median = st.panel.median
             cells.append("–" if median is None else f"{median:g} ({st.panel.iqr:g})")
-        cells.append(Text(mark if roomy else mark.split()[0], style=style))
+        cells.append(Text(mark, style=CONSENSUS_STYLES[st.consensus]))
         if layout.groups_inline:
-            cells.append(_gap(p))
+            cells.append(_gap(p, figures))
             for g in results.groups:
-                cells.append(_group_cell(p, g) if roomy else pct(st.groups[g].support))
+                cells.append(_group_cell(p, g, figures, with_n=roomy))
         table.add_row(*cells)
     return table
 
 
-def _group_cell(p: ProposalResult, group: str) -> str:
+def _group_cell(
+    p: ProposalResult, group: str, figures: Figures | None = None, with_n: bool = True
+) -> str:
+    """A group's support (with its n), marked † when the group is small."""
     s = p.stats.groups[group]
-    return f"{pct(s.support)} ({s.n_valid})"
+    shown = (figures or Figures(None)).share(s.support, "support")
+    if with_n:
+        shown += f" ({s.n_valid})"
+    return shown + (SMALL if group in p.stats.small_groups else "")
 
 
 def _proposal_widths(results: Results) -> tuple[int, int]:
@@ -155,38 +193,40 @@ def _proposal_widths(results: Results) -> tuple[int, int]:
     return narrowest, widest
 
 
-def _groups_table(results: Results, groups: list[str], gap: bool = True) -> Table:
-    """Support in ``groups`` (and the largest gap), one row per proposal in the main order."""
+def _groups_table(
+    results: Results, groups: list[str], gap: bool = True, figures: Figures | None = None
+) -> Table:
+    """Support in ``groups`` (and the gap), one row per proposal in the main order."""
     t = labels(results.language)
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     # The figures never give way; a group id wider than the terminal folds instead.
     ranks = max((len(str(p.rank)) for p in results.proposals), default=1)
     table.add_column("#", justify="right", no_wrap=True, min_width=ranks)
     if gap:
-        gaps = max((cell_len(_gap(p).plain) for p in results.proposals), default=1)
+        gaps = max((cell_len(_gap(p, figures).plain) for p in results.proposals), default=1)
         table.add_column(t["gap"], justify="right", no_wrap=True, min_width=gaps)
     for gid in groups:
         table.add_column(Text(gid, overflow="fold"), justify="right", min_width=len("100%"))
     for p in results.proposals:
-        shares = [pct(p.stats.groups[g].support) for g in groups]
-        table.add_row(str(p.rank), *([_gap(p)] if gap else []), *shares)
+        shares = [_group_cell(p, g, figures, with_n=False) for g in groups]
+        table.add_row(str(p.rank), *([_gap(p, figures)] if gap else []), *shares)
     return table
 
 
-def groups_tables(results: Results, width: int) -> list[Table]:
+def groups_tables(results: Results, width: int, figures: Figures | None = None) -> list[Table]:
     """The "Support by group" table, split by columns into as many tables as ``width`` needs;
-    each repeats the proposal's rank, the first has the largest gap."""
+    each repeats the proposal's rank, the first has the gap."""
     tables: list[Table] = []
     chunk: list[str] = []
     for gid in results.groups:
-        trial = _groups_table(results, [*chunk, gid], gap=not tables)
+        trial = _groups_table(results, [*chunk, gid], not tables, figures)
         if chunk and natural_width(trial) > width:
-            tables.append(_groups_table(results, chunk, gap=not tables))
+            tables.append(_groups_table(results, chunk, not tables, figures))
             chunk = [gid]
         else:
             chunk.append(gid)
     if chunk or not tables:
-        tables.append(_groups_table(results, chunk, gap=not tables))
+        tables.append(_groups_table(results, chunk, not tables, figures))
     tables[0].title = labels(results.language)["by_group"]
     tables[0].title_justify = "left"
     return tables
@@ -199,7 +239,9 @@ def natural_width(renderable: RenderableType) -> int:
     return max((cell_len(line) for line in console.export_text().splitlines()), default=0)
 
 
-def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
+def choose_layout(
+    results: Results, width: int, figures: Figures | None = None
+) -> tuple[Layout, int]:
     """The richest layout that fits in ``width`` columns, and the Proposal column's width.
 
     The Proposal column takes whatever room the layout leaves, up to its widest useful width.
@@ -209,19 +251,24 @@ def choose_layout(results: Results, width: int) -> tuple[Layout, int]:
     """
     narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:
-        needed = natural_width(_main_table(results, layout, narrowest))
+        needed = natural_width(_main_table(results, layout, narrowest, figures))
         if needed <= width:
             return layout, min(widest, narrowest + width - needed)
     return LAYOUTS[-1], max(6, narrowest - (needed - width))
 
 
-def render_results(results: Results, width: int = 200) -> RenderableType:
+def render_results(
+    results: Results, width: int = 200, rule: ConsensusRule | None = None
+) -> RenderableType:
     """The proposals sorted by support, with per-group support, consensus and divergence.
 
     The table takes the richest layout that fits ``width``: bars, the median and labelled
     group columns on a wide terminal; on a narrow one, group ids, then a second table.
+    ``rule`` is the survey's consensus rule: figures near one of its thresholds get the
+    decimals that keep them on their side of it (without it, figures are rounded plainly).
     """
-    layout, proposal_width = choose_layout(results, width)
+    figures = Figures(rule)
+    layout, proposal_width = choose_layout(results, width, figures)
     t = labels(results.language)
     title = Text(results.title, style="bold")
     counts = ", ".join(f"{label} {results.respondents[g]}" for g, label in results.groups.items())
@@ -241,20 +288,42 @@ def render_results(results: Results, width: int = 200) -> RenderableType:
     if notes:
         subtitle.append("  [" + "; ".join(notes) + "]", style="yellow")
 
-    parts: list[RenderableType] = [title, subtitle, _main_table(results, layout, proposal_width)]
+    table = _main_table(results, layout, proposal_width, figures)
+    parts: list[RenderableType] = [title, subtitle, table]
     if not layout.groups_inline:
-        parts.extend(groups_tables(results, width))
-    legend = t["legend"].format(
-        rule=results.consensus_rule, n=" (n)" if layout.group_labels else ""
-    )
-    if not layout.group_labels:
-        groups = "; ".join(f"{g} = {label}" for g, label in results.groups.items())
-        legend += t["legend_groups"].format(groups=groups)
-    parts.append(Text(legend, style="dim"))
+        parts.extend(groups_tables(results, width, figures))
+    parts.append(Text(legend(results, layout, rule), style="dim"))
     return RenderGroup(*parts)
 
 
-def watch_results(console: Console, compute: Callable[[], Results], interval: float) -> None:
+def legend(results: Results, layout: Layout, rule: ConsensusRule | None) -> str:
+    """How to read the table: the rule, the marks it uses, the rounding."""
+    t = labels(results.language)
+    text = t["legend"].format(rule=results.consensus_rule, n=" (n)" if layout.group_labels else "")
+    if layout.abstention:
+        text += t["legend_abstained"]
+    if any(p.stats.consensus == "insufficient" for p in results.proposals):
+        text += t["legend_insufficient"]
+    if any(p.stats.small_groups for p in results.proposals):
+        if rule is None:
+            text += t["legend_small_unknown"]
+        else:
+            key = "legend_small_counted" if rule.small_groups_contested else "legend_small"
+            text += t[key].format(n=rule.small_group)
+    if rule is not None:
+        text += t["legend_rounding"]
+    if not layout.group_labels:
+        groups = "; ".join(f"{g} = {label}" for g, label in results.groups.items())
+        text += t["legend_groups"].format(groups=groups)
+    return text
+
+
+def watch_results(
+    console: Console,
+    compute: Callable[[], Results],
+    interval: float,
+    rule: ConsensusRule | None = None,
+) -> None:
     """Redraw the results every ``interval`` seconds until Ctrl-C, then stop quietly.
 
     Only this thread draws (no auto-refresh thread): a Ctrl-C landing inside a redraw then
@@ -266,10 +335,10 @@ def watch_results(console: Console, compute: Callable[[], Results], interval: fl
 
     try:
         with Live(
-            render_results(compute(), console.width), console=console, auto_refresh=False
+            render_results(compute(), console.width, rule), console=console, auto_refresh=False
         ) as live:
             while True:
                 time.sleep(interval)
-                live.update(render_results(compute(), console.width), refresh=True)
+                live.update(render_results(compute(), console.width, rule), refresh=True)
     except KeyboardInterrupt:
         pass

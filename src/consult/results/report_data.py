@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from consult import stats
 from consult.results.aggregation import Results, aggregate, iter_comments
 from consult.results.answers import answer_records, without_free_text
 from consult.results.participation import simulated_responses, summarise
@@ -21,6 +22,67 @@ from consult.survey.model import Survey
 
 #: pseudonym -> (name, organisation)
 Identities = dict[str, tuple[str | None, str | None]]
+
+#: Any scale will do to mirror a rule's share thresholds: mirroring swaps support and opposition
+#: but keeps their thresholds (only median and mean thresholds depend on the scale).
+_ANY_SCALE = stats.ScaleSpec((0, 1), frozenset(), frozenset())
+
+
+def judged_by(rule: stats.ConsensusRule, measure: str) -> tuple[float, ...]:
+    """Every threshold a share of ``measure`` is compared with, on either side of the rule as it
+    is applied (a mirrored "against" side included); percent agreement is the larger of support
+    and opposition, so its thresholds count for both."""
+    measures = {measure, "percent_agreement"} if measure in ("support", "opposition") else {measure}
+    criteria = (*rule.for_, *rule.against_on(_ANY_SCALE))
+    return tuple(sorted({c.threshold for c in criteria if c.measure in measures}))
+
+
+def shown_divergence(st: stats.ProposalStats) -> stats.Divergence | None:
+    """The gap a reader is shown: the one the flag is judged on when there is a flag (contested
+    or possible), else the widest (which may involve a small group)."""
+    return st.flagged_divergence if st.divergence_flag != "none" else st.max_divergence
+
+
+def involves_small(st: stats.ProposalStats, d: stats.Divergence | None) -> bool:
+    """Whether the gap ``d`` has a small group on one side (marked †, not flagged)."""
+    return d is not None and (d.group_a in st.small_groups or d.group_b in st.small_groups)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Figures as a reader sees them: never on the other side of a threshold they are judged by.
+
+    Shares are whole percent and gaps whole points unless rounding would cross (or touch) a
+    threshold of the rule; then they get the decimals they need (:func:`stats.shown_share`).
+    Without the rule (``None``) they are rounded plainly, as nothing is known to be judged.
+    """
+
+    rule: stats.ConsensusRule | None
+
+    def share(self, value: float | None, measure: str = "support") -> str:
+        if self.rule is None:
+            return stats.shown_share(value)
+        return stats.shown_share(value, judged_by(self.rule, measure))
+
+    def abstention(self, value: float | None) -> str:
+        limit = None if self.rule is None else self.rule.max_abstention
+        return stats.shown_share(value, () if limit is None else (limit,))
+
+    def gap(self, value: float | None) -> str:
+        """A gap between two groups by its size, in points ("29.6 pp")."""
+        magnitude = None if value is None else abs(value)
+        if self.rule is None:
+            return stats.shown_points(magnitude)
+        return stats.shown_points(magnitude, (self.rule.contested_gap,))
+
+    @staticmethod
+    def interval(ci: tuple[float, float] | None, difference: float) -> tuple[str, str] | None:
+        """A gap's interval in points, oriented as its size (the larger group first), each end
+        kept on its side of 0."""
+        if ci is None:
+            return None
+        low, high = (ci[0], ci[1]) if difference >= 0 else (-ci[1], -ci[0])
+        return stats.shown_points(low, (0.0,)), stats.shown_points(high, (0.0,))
 
 
 @dataclass(frozen=True)

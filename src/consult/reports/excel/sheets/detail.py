@@ -13,6 +13,8 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
 from consult.reports.excel.context import ReportContext
+from consult.reports.excel.figures import SMALL, share_format
+from consult.reports.excel.sheets.summary import flag_text
 from consult.reports.excel.style import (
     BOLD,
     DECIMAL,
@@ -33,6 +35,7 @@ from consult.reports.excel.style import (
     shorten,
     text_height,
 )
+from consult.results.report_data import Figures
 from consult.survey.model import Question
 
 FOLLOW_UP_LIMIT = 50  # follow-up answers shown per question on Proposal detail
@@ -62,6 +65,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.append([cell(ws, label("detail.heading"), font=TITLE_FONT)])
     ws.append([cell(ws, ctx.subtitle(), font=NOTE_FONT)])
     row = 3
+    figures = Figures(survey.consensus)
 
     def put(values: list[Any], text: str | None = None, from_col: str = "A") -> None:
         """Write a row; ``text`` (its last cell's) wraps across the columns from ``from_col``."""
@@ -98,25 +102,41 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         header_row = row
         ws.row_dimensions[header_row].height = 45
         put(header_cells(ws, header))
+        small = p.stats.small_groups
         summaries = [
-            (ctx.group_label(g), p.stats.groups[g]) for g in r.groups if g in p.stats.groups
+            (ctx.group_label(g) + (SMALL if g in small else ""), p.stats.groups[g], g in small)
+            for g in r.groups
+            if g in p.stats.groups
         ]
-        summaries.append((label("col.panel"), p.stats.panel))
-        for i, (name, s) in enumerate(summaries):
+        summaries.append((label("col.panel"), p.stats.panel, False))
+        for i, (name, s, is_small) in enumerate(summaries):
             font = BOLD if i == len(summaries) - 1 else None
             dist = dict(s.distribution)
             shares = [(dist.get(v, 0) / s.n_valid) if s.n_valid else None for v in points]
+            sides = [
+                (s.support, share_format(s.support, figures.share(s.support), is_small)),
+                (
+                    s.opposition,
+                    share_format(s.opposition, figures.share(s.opposition, "opposition"), is_small),
+                ),
+            ]
             put(
                 [
                     cell(ws, name, font=font),
                     cell(ws, s.n_valid, font=font),
                     cell(ws, s.n_abstained, font=font),
                     *(cell(ws, v, fmt=PCT, font=font) for v in shares),
-                    cell(ws, s.support, fmt=PCT, font=font),
-                    cell(ws, s.opposition, fmt=PCT, font=font),
+                    *(cell(ws, v, fmt=fmt, font=font) for v, fmt in sides),
                 ]
             )
         last_data = row - 1
+        verdict = label(f"consensus.{p.stats.consensus}")
+        note = label("detail.verdict", verdict=verdict, flag=flag_text(ctx, p.stats))
+        if small:
+            rule = survey.consensus
+            key = "note.small_counted" if rule.small_groups_contested else "note.small"
+            note += " " + label(key, n=rule.small_group)
+        put([cell(ws, note, font=NOTE_FONT, align=WRAP_TOP)], note)
         colours = scale_colours(points, scale.support, scale.opposition)
         chart = _chart(ctx, ws, colours, header_row, last_data)
         chart.title = label("chart.detail", proposal=f"{p.rank}. {shorten(p.title, 60)}")

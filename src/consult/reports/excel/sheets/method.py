@@ -21,6 +21,7 @@ from consult.reports.excel.style import (
     set_widths,
     text_height,
 )
+from consult.stats import PRESETS
 
 LEFT_TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")  # numbers too
 
@@ -82,6 +83,7 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
         ("m.rounds", label("round", n=flt.round) if flt.round else label("all_rounds")),
         ("m.respondents", f"{r.n_respondents} ({respondents})"),
         ("m.consensus", r.consensus_rule),
+        *_rule_items(ctx),
         ("m.interval", label("m.interval.text")),
         ("m.quantile", label("m.quantile.text")),
         ("m.balanced", label("m.balanced.text")),
@@ -92,6 +94,9 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
         ("m.simulated", label(simulated, n=ctx.data.simulated)),
         ("m.unfinished", label(unfinished)),
         ("m.alpha", r.alpha_ordinal),
+        ("m.alpha.reading", label("m.alpha.reading.text")),
+        *_alpha_scope(ctx),
+        ("m.kendall", label("m.kendall.text")),
         ("m.raw", raw_text),
         ("m.comments", label(comments, n=ctx.data.comment_total)),
         ("m.generated", ctx.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
@@ -101,3 +106,34 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
             f"openpyxl {openpyxl.__version__})",
         ),
     ]
+
+
+def _rule_items(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """The rule's preset and sources, quorum, small groups, contested flag and rounding."""
+    label = ctx.label
+    rule = ctx.survey.consensus
+    preset = PRESETS.get(rule.preset or "")
+    items: list[tuple[str, Any]] = [
+        ("m.preset", f"{preset.name}: {preset.title}" if preset else label("m.preset.none"))
+    ]
+    items += [("m.source", source) for source in (preset.sources if preset else ())]
+    quorum = label("m.quorum.text", n=rule.min_answers)
+    if rule.max_abstention is not None:
+        quorum += " " + label("m.quorum.abstention", share=f"{rule.max_abstention:.0%}")
+    items.append(("m.quorum", quorum))
+    key = "m.small_group.counted" if rule.small_groups_contested else "m.small_group.text"
+    items.append(("m.small_group", label(key, n=rule.small_group)))
+    items.append(("m.contested", label("m.contested.text", gap=f"{rule.contested_gap * 100:g} pp")))
+    items.append(("m.rounding", label("m.rounding.text")))
+    return items
+
+
+def _alpha_scope(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """Which proposals the alpha is over, when some were left out."""
+    scope = ctx.results.alpha_scope
+    if not scope.get("left_out"):
+        return []
+    text = ctx.label(
+        "m.alpha.scope.text", n=scope["proposals"], left_out=scope["left_out"], scale=scope["scale"]
+    )
+    return [("m.alpha.scope", text)]

@@ -14,6 +14,7 @@ from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.utils import get_column_letter
 
 from consult.reports.excel.context import ReportContext
+from consult.reports.excel.figures import points_format, share_format
 from consult.reports.excel.style import (
     BOLD,
     CENTRE,
@@ -23,7 +24,6 @@ from consult.reports.excel.style import (
     NOTE_FONT,
     OPPOSITION_COLOUR,
     PCT,
-    PP,
     SUPPORT_COLOUR,
     TITLE_FONT,
     TOP,
@@ -43,6 +43,7 @@ from consult.reports.excel.style import (
     text_height,
     unique_headers,
 )
+from consult.results.report_data import Figures, involves_small, shown_divergence
 
 
 def write(ctx: ReportContext, wb: Workbook) -> str:
@@ -55,6 +56,8 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         label("col.rank"),
         label("col.proposal"),
         label("col.n"),
+        label("col.abstained"),
+        label("col.abstention_share"),
         label("col.support"),
         label("col.neutral"),
         label("col.opposition"),
@@ -68,30 +71,65 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         label("col.gap"),
         label("col.contested"),
     ]
-    fmts = [None, None, "0", PCT, PCT, PCT, PCT, PCT, DECIMAL, DECIMAL, None, PCT]
-    fmts += [*([PCT] * len(groups)), PP, None]
-    rows = []
+    figures = Figures(ctx.survey.consensus)
+    rows: list[list[Any]] = []
+    cell_formats: list[list[str | None]] = []
     for p in r.proposals:
         st = p.stats
-        ci = st.panel.support_ci or (None, None)
-        widest = st.max_divergence
+        panel = st.panel
+        ci = panel.support_ci or (None, None)
+        gap = shown_divergence(st)
+        gap_points = abs(gap.difference) * 100 if gap else None  # percentage points
+        small_gap = involves_small(st, gap)
+        group_supports = [st.groups[g].support if g in st.groups else None for g in groups]
         rows.append(
             [
                 p.rank,
                 p.title,
-                st.panel.n_valid,
-                st.panel.support,
-                st.panel.neutral,
-                st.panel.opposition,
+                panel.n_valid,
+                panel.n_abstained,
+                panel.abstention_share,
+                panel.support,
+                panel.neutral,
+                panel.opposition,
                 ci[0],
                 ci[1],
-                st.panel.median,
-                st.panel.iqr,
+                panel.median,
+                panel.iqr,
                 label(f"consensus.{st.consensus}"),
                 st.group_balanced_support,
-                *(st.groups[g].support if g in st.groups else None for g in groups),
-                abs(widest.difference) * 100 if widest else None,  # percentage points
-                label("contested_mark") if st.contested else label("no"),
+                *group_supports,
+                gap_points,
+                flag_text(ctx, st),
+            ]
+        )
+        cell_formats.append(
+            [
+                None,
+                None,
+                "0",
+                "0",
+                share_format(panel.abstention_share, figures.abstention(panel.abstention_share)),
+                *(
+                    share_format(v, figures.share(v, m))
+                    for v, m in (
+                        (panel.support, "support"),
+                        (panel.neutral, "neutral"),
+                        (panel.opposition, "opposition"),
+                    )
+                ),
+                PCT,
+                PCT,
+                DECIMAL,
+                DECIMAL,
+                None,
+                PCT,
+                *(
+                    share_format(v, figures.share(v), g in st.small_groups)
+                    for g, v in zip(groups, group_supports, strict=True)
+                ),
+                points_format(gap_points, figures.gap(gap.difference) if gap else "–", small_gap),
+                None,
             ]
         )
     # Headers wrap, so a column needs only its longest header word or value.
@@ -110,26 +148,27 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.append([cell(ws, ctx.subtitle(), font=NOTE_FONT)])
     ws.append([_note(ctx, ws)])
     ws.append(header_cells(ws, headers))
-    for row in rows:
+    for row, formats in zip(rows, cell_formats, strict=True):
         ws.append(
             [
-                cell(ws, v, fmt=fmts[i], align=WRAP_CENTRE if i in (1, ncols - 2) else CENTRE)
-                for i, v in enumerate(row)
+                cell(ws, v, fmt=fmt, align=WRAP_CENTRE if i in (1, ncols - 1) else CENTRE)
+                for i, (v, fmt) in enumerate(zip(row, formats, strict=True))
             ]
         )
     last_col = get_column_letter(ncols)
     ref = f"A{header_row}:{last_col}{max(last, first)}"
     if rows:
         add_table(ws, "Summary", ref, unique_headers(headers))
-        sup = get_column_letter(4)
+        sup = get_column_letter(headers.index(label("col.support")) + 1)
         ws.conditional_formatting.add(
             f"{sup}{first}:{sup}{last}",
             DataBarRule(
                 start_type="num", start_value=0, end_type="num", end_value=1, color="5B9BD5"
             ),
         )
-        last_group = get_column_letter(12 + len(groups))
-        ws.conditional_formatting.add(f"L{first}:{last_group}{last}", support_scale())
+        balanced = get_column_letter(headers.index(label("col.balanced")) + 1)
+        last_group = get_column_letter(headers.index(label("col.balanced")) + 1 + len(groups))
+        ws.conditional_formatting.add(f"{balanced}{first}:{last_group}{last}", support_scale())
         flag = get_column_letter(ncols)
         ws.conditional_formatting.add(
             f"A{first}:{last_col}{last}",
@@ -152,7 +191,28 @@ def _note(ctx: ReportContext, ws: Any) -> WriteOnlyCell:
     simulated = ctx.data.simulated
     if ctx.results.n_respondents == 0 and not ctx.flt.include_simulated and simulated:
         return cell(ws, ctx.label("summary.only_simulated", n=simulated), font=WARNING_FONT)
-    return cell(ws, ctx.label("summary.note"), font=NOTE_FONT)
+    note = ctx.label("summary.note")
+    rule = ctx.survey.consensus
+    if any(p.stats.small_groups for p in ctx.results.proposals):
+        key = "note.small_counted" if rule.small_groups_contested else "note.small"
+        note += " " + ctx.label(key, n=rule.small_group)
+    if any(p.stats.consensus == "insufficient" for p in ctx.results.proposals):
+        note += " " + ctx.label("note.insufficient", n=rule.min_answers)
+    return cell(ws, note + " " + ctx.label("note.rounding"), font=NOTE_FONT)
+
+
+def flag_text(ctx: ReportContext, st: Any) -> str:
+    """The contested flag in words: "⚑ Yes", "Possible (-17 to 67 pp)" or "No"."""
+    if st.divergence_flag == "contested":
+        return ctx.label("contested_mark")
+    d = st.flagged_divergence
+    interval = Figures.interval(d.ci, d.difference) if d is not None else None
+    if st.divergence_flag == "possible" and interval is not None:
+        low, high = (end.removesuffix(" pp") for end in interval)
+        return ctx.label("possible_mark", low=low, high=high)
+    if st.divergence_flag == "possible":
+        return ctx.label("possible")
+    return ctx.label("no")
 
 
 def _diverging_chart(ctx: ReportContext, n: int) -> BarChart:
