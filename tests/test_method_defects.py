@@ -159,7 +159,7 @@ def test_the_quorum_in_results_and_its_json(tmp_path: Path) -> None:
         env={**os.environ, "COLUMNS": "160"},
     ).stdout
     first_row = next(line for line in table.splitlines() if "First" in line)
-    assert "too few" in first_row and "✔" not in first_row
+    assert "insufficient answers" in first_row and "✔" not in first_row
 
 
 def test_presets_name_their_rule_and_rand_ucla_needs_nine_points() -> None:

@@ -244,16 +244,19 @@ def choose_layout(
 ) -> tuple[Layout, int]:
     """The richest layout that fits in ``width`` columns, and the Proposal column's width.
 
-    The Proposal column takes whatever room the layout leaves, up to its widest useful width.
+    The Proposal column takes whatever room the layout leaves, up to its widest useful width;
+    the Abst. column shows only where the titles have all of theirs.
     When nothing fits, the narrowest layout with the Proposal column narrowed (titles wrap
     more), down to 6 columns: about 40 columns in all. Narrower still, rich squeezes the other
     columns too, and figures can be cut.
     """
     narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:
-        needed = natural_width(_main_table(results, layout, narrowest, figures))
+        # The Abst. column is the first to go: it never costs a title its room.
+        least = widest if layout.abstention else narrowest
+        needed = natural_width(_main_table(results, layout, least, figures))
         if needed <= width:
-            return layout, min(widest, narrowest + width - needed)
+            return layout, min(widest, least + width - needed)
     return LAYOUTS[-1], max(6, narrowest - (needed - width))
 
 
