@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from consult.reports.excel.xlsx_stream import MAX_CELL_TEXT, StreamedRows, cell_text, splice
 
+BIDI = "evil \u202etxt.exe\u202c \x9c\x80title"
 TRICKY = [
     "plain",
     "  leading and trailing spaces  ",
@@ -27,6 +28,7 @@ TRICKY = [
     "과학기술외교 정책 라운드테이블",
     "emoji 🙂 and ünïcödé",
     "bell\x07 and escape\x1b[2J",
+    BIDI,
     "not XML: \ufffe and \uffff",
     "coded: line_x000D_end and _x0041_",
     ']]></t></is></c></row><row r="9">',
@@ -60,9 +62,13 @@ def test_tricky_text_comes_back_as_a_cell_holds_it(tmp_path: Path) -> None:
         cell, number = ws.cell(r, 1), ws.cell(r, 2)
         assert cell.value == cell_text(text), r
         assert cell.data_type == "s"
-        assert cell.quotePrefix == text.startswith(("=", "+", "-", "@", "\t", "\r")), text
+        shown = cell_text(text)  # controls gone first: "\r=" is quoted for its "="
+        assert cell.quotePrefix == shown.startswith(("=", "+", "-", "@", "\t", "\r")), text
         assert number.value == r - 3 and number.data_type == "n"
-    assert ws.cell(3 + TRICKY.index("bell\x07 and escape\x1b[2J"), 1).value == "bell and escape[2J"
+    # One rule for every output (safe_text.strip_control): whole escape sequences, C0 and C1
+    # controls and bidirectional overrides go, as in CSV and on screen.
+    assert ws.cell(3 + TRICKY.index("bell\x07 and escape\x1b[2J"), 1).value == "bell and escape"
+    assert ws.cell(3 + TRICKY.index(BIDI), 1).value == "evil txt.exe title"
     assert ws.cell(3 + TRICKY.index("not XML: \ufffe and \uffff"), 1).value == "not XML:  and "
     long = ws.cell(3 + len(TRICKY) - 1, 1).value
     assert len(long) == MAX_CELL_TEXT and long.endswith("…")

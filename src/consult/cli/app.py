@@ -67,13 +67,15 @@ def callback(
 
 def report_error(exc: BaseException | str) -> None:
     """Print an error on stderr: one line, or one line per problem of a survey definition."""
+    from consult.safe_text import strip_control  # messages quote survey and participant text
+
     if isinstance(exc, SurveyError):
         for problem in exc.problems:
-            sys.stderr.write(f"{problem}\n")
+            sys.stderr.write(f"{strip_control(str(problem))}\n")
         n = len(exc.problems)
         sys.stderr.write(f"Error: {n} problem{'s' if n != 1 else ''} found\n")
     else:
-        sys.stderr.write(f"Error: {exc}\n")
+        sys.stderr.write(f"Error: {strip_control(str(exc))}\n")
 
 
 def main() -> None:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group as RenderGroup
 from rich.console import RenderableType
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text as RichText
+from rich.text import Text
 from rich.tree import Tree
 
 from consult.i18n import Labels
 from consult.i18n.outline import LABELS
+from consult.safe_text import strip_control
 from consult.survey.model import Question, Survey, survey_language
+
+
+class RichText(Text):
+    """A rich ``Text`` whose every string goes through ``strip_control``: survey texts are
+    shown literally, never as terminal escapes (a title with ``\x1b]0;...`` or ``\x1b[2J``)."""
+
+    def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(strip_control(text), *args, **kwargs)
+
+    def append(self, text: Any, style: Any = None) -> RichText:
+        super().append(strip_control(text) if isinstance(text, str) else text, style)
+        return self
 
 
 def _question_line(q: Question, survey: Survey, lang: str) -> RichText:

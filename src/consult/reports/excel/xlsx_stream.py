@@ -27,7 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from consult.safe_text import FORMULA_PREFIXES
+from consult.safe_text import FORMULA_PREFIXES, strip_control
 
 MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 units; openpyxl would cut silently, we visibly
 
@@ -49,8 +49,11 @@ _CACHE_SIZE = 20_000
 
 def cell_text(text: str) -> str:
     """Participant text as a cell can hold it: no character XML forbids, no "_xHHHH_" that a
-    spreadsheet would decode, within Excel's length limit (cut visibly with "…")."""
-    text = _CODED.sub("_x005F_", _ILLEGAL.sub("", text))
+    spreadsheet would decode, within Excel's length limit (cut visibly with "…").
+
+    The rule of every output (README, "Participant text is data"): terminal escapes, C0 and C1
+    controls and bidirectional overrides go (``strip_control``), as in CSV and on screen."""
+    text = _CODED.sub("_x005F_", _ILLEGAL.sub("", strip_control(text)))
     if len(text) > MAX_CELL_TEXT // 2:
         units = text.encode("utf-16-le")
         if len(units) > 2 * MAX_CELL_TEXT:
