@@ -54,12 +54,23 @@ from consult.stats.rand_ucla import (
     rand_ucla_classify,
 )
 from consult.stats.rules import ConsensusRule, Criterion, ScaleSpec, shown_points, shown_share
+from consult.stats.stability import (
+    STABILITY_MEASURES,
+    Stability,
+    Wilcoxon,
+    attrition,
+    paired_stability,
+    stable,
+    weighted_kappa,
+    wilcoxon_signed_rank,
+)
 
 __all__ = [
     "COMPARISON_TOLERANCE",
     "MEASURES",
     "OPERATORS",
     "PRESETS",
+    "STABILITY_MEASURES",
     "ChoiceSummary",
     "ConsensusRule",
     "Criterion",
@@ -70,7 +81,10 @@ __all__ = [
     "RankingSummary",
     "ScaleSpec",
     "ScaleSummary",
+    "Stability",
+    "Wilcoxon",
     "appropriateness_category",
+    "attrition",
     "chi_square_sf",
     "classic_disagreement",
     "consensus_verdict",
@@ -81,6 +95,7 @@ __all__ = [
     "mean_rank_intervals",
     "neighbours_within",
     "newcombe_difference_interval",
+    "paired_stability",
     "preset_rule",
     "quorum_met",
     "rand_ucla_classify",
@@ -88,11 +103,14 @@ __all__ = [
     "reliability_data_to_units",
     "shown_points",
     "shown_share",
+    "stable",
     "summarise_choice",
     "summarise_proposal",
     "summarise_ranking",
     "summarise_scale",
     "tastle_wierman",
+    "weighted_kappa",
     "weighted_quantile",
+    "wilcoxon_signed_rank",
     "wilson_interval",
 ]
