@@ -694,6 +694,11 @@ def main() -> None:
                 )
             )
         note(case_many(workdir))
+        from hardening import case_bombs, case_save_beside_simulate
+
+        note(case_save_beside_simulate(workdir, 40_000 if args.size == "small" else 400_000))
+        for bomb_row in case_bombs(workdir):
+            note(bomb_row)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
