@@ -135,10 +135,6 @@ def test_consult_results_shows_insufficient_small_and_possible(display) -> None:
     assert "⚡? 33 pp" in row_of(out, "Maybe")
 
 
-@pytest.mark.xfail(
-    reason="cli/results.py does not yet pass rule=survey.consensus to render_results",
-    strict=False,
-)
 def test_consult_results_rounds_by_the_rule(display) -> None:
     done = subprocess.run(
         [CONSULT, "--db", str(display["db"]), "results", str(display["path"])],

@@ -80,13 +80,18 @@ def results(
         console = Console()
         if not watch:
             res = aggregate(store, s, flt, language)
-            console.print(render_results(res, console.width))
+            console.print(render_results(res, console.width, rule=s.consensus))
             warn_unplaced(res)
             hint_simulated(store, s, res.filter)
             return
         from consult.reports.terminal import watch_results
 
-        watch_results(console, lambda: aggregate(store, s, flt, language), interval or 2.0)
+        watch_results(
+            console,
+            lambda: aggregate(store, s, flt, language),
+            interval or 2.0,
+            rule=s.consensus,
+        )
 
 
 def _check_combination(as_json: bool, comments: bool, watch: bool, interval: float | None) -> None:
