@@ -486,7 +486,7 @@ def test_hostile_text_is_stored_as_typed_and_shown_literally(tmp_path: Path) -> 
     start_small(child)
     type_text(child, "Years of experience?", "5")
     select(child, "Support for alpha?", 2)
-    type_text(child, "Why oppose alpha?", "[red]x[/red]")
+    type_text(child, "Why oppose alpha?", "[red]x[/red]\u202egnp.exe")
     paste(child, "Comment on alpha?", "[/] \x1b[2J [link=http://evil]y[/link]")
     select(child, "Support for beta?", 4)
     expect(child, "Which sectors?")
@@ -496,11 +496,13 @@ def test_hostile_text_is_stored_as_typed_and_shown_literally(tmp_path: Path) -> 
     submit(child)
     assert finish(child) == 0
     stored = answers(db, code)
-    assert json.loads(stored["alpha.why_oppose"]) == "[red]x[/red]"
+    assert json.loads(stored["alpha.why_oppose"]) == "[red]x[/red]\u202egnp.exe"
     assert json.loads(stored["alpha.comment"]) == "[/] \x1b[2J [link=http://evil]y[/link]"
     raw = log.getvalue()
     review = plain(raw[raw.rfind("Review your answers") :])
     assert "[red]x[/red]" in review  # markup shown, not interpreted
+    # the echo of a typed answer goes through the same sanitiser: no bidi override
+    assert "Why oppose alpha? [red]x[/red]gnp.exe" in plain(raw)
     assert "[/]  [link=http://evil]y[/link]" in review  # the whole escape sequence removed
     # The terminal never received the participant's clear-screen sequence (the review clears
     # the screen itself, before each page).

@@ -142,15 +142,21 @@ class Terminal:
         import questionary
 
         room = 24 + len(instruction or "")
-        return self.ask(
+        shown = self.message(message, qmark, room)
+        typed = self.ask(
             questionary.text,
-            self.message(message, qmark, room),
+            shown,
             default=default,
             validate=validate,
             qmark=qmark,
             instruction=instruction,
+            # the echo of what was typed is ours, through the same sanitiser as every output:
+            # prompt_toolkit would show bidirectional overrides and C1 controls as typed
+            erase_when_done=True,
             **kw,
         )
+        self.print(terminal_text(" ".join(filter(None, (qmark, shown, typed)))))
+        return typed
 
     def password(self, message: str, **kw: Any) -> str:
         """Typed without echo (the kiosk's exit word)."""
