@@ -168,13 +168,22 @@ def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
         conn.close()
 
 
+def stored_code(db: Path, code: str) -> str:
+    """How the database keeps ``code``: its keyed hash (consult.store.codes)."""
+    from consult.store.codes import code_hash, key_path, read_key
+
+    key = read_key(key_path(db))
+    assert key is not None, "no key beside the database"
+    return code_hash(key, code)
+
+
 def answers(db: Path, code: str) -> dict[str, str]:
     """Current answers (question -> JSON text) of the participant with ``code``."""
     return dict(
         rows(
             db,
             "SELECT a.question, a.value FROM answers a JOIN responses r ON r.id = a.response_id "
-            "JOIN participants p ON p.id = r.participant_id WHERE p.code = ?",
-            (code.replace("-", ""),),
+            "JOIN participants p ON p.id = r.participant_id WHERE p.code_hash = ?",
+            (stored_code(db, code),),
         )
     )

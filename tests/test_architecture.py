@@ -40,6 +40,8 @@ SQL_MODULES = {
     "consult.store.sqlite",
     "consult.store.sqlite_reads",
     "consult.store.sqlite_bulk",
+    "consult.store.sqlite_panel",
+    "consult.store.sqlite_files",
     "consult.store.schema",
 }
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,7 +139,7 @@ def test_xlsx_import_and_its_errors(tmp_path: Path, store: Store, survey) -> Non
         import_panel(store, survey, stray)
     assert str(info.value) == (
         f"{stray}: 2 bad rows; nothing was imported\n"
-        "  row 2: 'KAIST' in column 3, which has no name in the header\n"
+        "  row 2: a value in column 3 (cell C2), which has no name in the header\n"
         "  row 3: group is empty"
     )
     assert count(store) == 2
@@ -184,12 +186,12 @@ def test_xlsx_with_a_stale_dimension_is_read_whole(tmp_path: Path, store: Store,
         (
             "group,name\nscience,Ann,KAIST\n",
             "1 bad row; nothing was imported\n"
-            "  row 2: 'KAIST' in column 3, which has no name in the header",
+            "  row 2: a value in column 3 (cell C2), which has no name in the header",
         ),
         (
             "group,name,\nscience,Bob,EXTRA\n",
             "1 bad row; nothing was imported\n"
-            "  row 2: 'EXTRA' in column 3, which has no name in the header",
+            "  row 2: a value in column 3 (cell C2), which has no name in the header",
         ),
         (  # a quoted line break stays in its cell: the next record is still row 3
             'group,name\nscience,"Ann\nLee"\nastronomy,Bob\n',
@@ -232,8 +234,12 @@ def test_list_and_reopen(store: Store, survey) -> None:
         reopen(store, survey, b.code)
     with pytest.raises(InputError, match="has not started answering"):
         reopen(store, survey, a.code)
-    with pytest.raises(InputError, match="unknown access code 'XXXXXX'"):
+    with pytest.raises(InputError, match="no participant with that pseudonym or access code"):
         reopen(store, survey, "XXXXXX")
+    with pytest.raises(InputError, match="no participant 'P-XXXXXX'"):
+        reopen(store, survey, "P-XXXXXX")
+    store.submit_response(response.id)
+    assert reopen(store, survey, b.pseudonym.lower()).status == "in_progress"  # or by pseudonym
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -254,23 +260,32 @@ def test_cli_import_errors_exit_2_with_every_bad_row(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_cli_shows_codes_once_and_list_hides_them(tmp_path: Path) -> None:
+def test_cli_shows_codes_once_and_reissue_gives_a_new_one(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
     done = run(db, "panel", "add", str(SMALL), "--group", "science", "--name", "[bold]Kim[/]")
     assert done.returncode == 0, done.stderr
     assert "[bold]Kim[/]" in done.stdout  # a name is shown literally, never as markup
+    (code,) = re.findall(r"\b([A-Z0-9]{3}-[A-Z0-9]{3})\b", done.stdout)
     with open_store(db) as store:
-        code = store.participants("session-small")[0].code
-    assert f"{code[:3]}-{code[3:]}" in done.stdout
+        (person,) = store.participants("session-small")
+        assert person.code == ""  # never read back: the database keeps a keyed hash
+        assert store.participant_by_code("session-small", code).id == person.id
     listed = run(db, "panel", "list", str(SMALL))
-    assert f"{code[:3]}-{code[3:]}" not in listed.stdout and code not in listed.stdout
+    assert code not in listed.stdout and code.replace("-", "") not in listed.stdout
     assert "Kim" not in listed.stdout
     rows = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)["participants"]
     assert set(rows[0]) == {"pseudonym", "group", "language", "status", "answered", "last_activity"}
-    rows = json.loads(
-        run(db, "panel", "list", "session-small", "--json", "--codes", "--names").stdout
-    )["participants"]
-    assert rows[0]["code"] == code and rows[0]["name"] == "[bold]Kim[/]"
+    gone = run(db, "panel", "list", "session-small", "--codes")
+    assert gone.returncode == 2
+    assert "--codes is gone" in gone.stderr and "consult panel reissue" in gone.stderr
+    again = run(db, "panel", "reissue", str(SMALL), person.pseudonym)
+    assert again.returncode == 0, again.stderr
+    (new,) = re.findall(r"\b([A-Z0-9]{3}-[A-Z0-9]{3})\b", again.stdout)
+    with open_store(db) as store:
+        assert store.participant_by_code("session-small", code) is None  # the old one stops
+        assert store.participant_by_code("session-small", new).pseudonym == person.pseudonym
+    unknown = run(db, "panel", "reissue", str(SMALL), "P-XXXXXX")
+    assert unknown.returncode == 2 and "no participant 'P-XXXXXX'" in unknown.stderr
 
 
 # --- importing again, removing ----------------------------------------------------------------
@@ -356,6 +371,11 @@ def test_cli_import_twice_and_remove(tmp_path: Path) -> None:
     assert skipped.returncode == 0, skipped.stderr
     assert "Skipped ann (science): already registered as P-" in skipped.stdout
     assert "Registered 1 participant." in skipped.stdout
+    # The codes of each import are kept in a file of their own, readable by the owner only.
+    first, second = tmp_path / "panel-codes.csv", tmp_path / "panel-codes-2.csv"
+    assert first.stat().st_mode & 0o777 == second.stat().st_mode & 0o777 == 0o600
+    assert [r["name"] for r in csv.DictReader(first.open())] == ["Ann", "Bob"]
+    assert [r["name"] for r in csv.DictReader(second.open())] == ["Cho"]
     listed = json.loads(run(db, "panel", "list", "session-small", "--json").stdout)
     pseudonyms = [row["pseudonym"] for row in listed["participants"]]
     assert len(pseudonyms) == 3

@@ -40,6 +40,7 @@ from pty_support import (  # noqa: E402
     rows,
     select,
     spawn,
+    stored_code,
     type_text,
 )
 
@@ -94,8 +95,8 @@ def status_of(db: Path, code: str) -> str:
     return rows(
         db,
         "SELECT r.status FROM responses r JOIN participants p ON p.id = r.participant_id "
-        "WHERE p.code = ?",
-        (code.replace("-", ""),),
+        "WHERE p.code_hash = ?",
+        (stored_code(db, code),),
     )[0][0]
 
 
@@ -103,9 +104,9 @@ def history(db: Path, code: str, question: str) -> list[object]:
     found = rows(
         db,
         "SELECT h.value FROM answer_history h JOIN responses r ON r.id = h.response_id "
-        "JOIN participants p ON p.id = r.participant_id WHERE p.code = ? AND h.question = ? "
+        "JOIN participants p ON p.id = r.participant_id WHERE p.code_hash = ? AND h.question = ? "
         "ORDER BY h.id",
-        (code.replace("-", ""), question),
+        (stored_code(db, code), question),
     )
     return [None if v is None else json.loads(v) for (v,) in found]
 
@@ -674,13 +675,15 @@ def _review_pages(raw: str, prompt: str) -> list[str]:
 
 def test_a_korean_participant_on_80_by_24_meets_no_english(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
-    subprocess.run(
+    added = subprocess.run(
         [CONSULT, "--db", str(db), "panel", "add", EXAMPLE, "-g", "science", "--lang", "ko"],
         env=env(),
         check=True,
         capture_output=True,
+        text=True,
     )
-    code = rows(db, "SELECT code FROM participants")[0][0]
+    # The code is shown once, by panel add: the database keeps only a keyed hash of it.
+    code = re.findall(r"\b([A-Z0-9]{3}-[A-Z0-9]{3})\b", added.stdout)[0]
     child = spawn(db, "run", EXAMPLE, "--code", code, size=(24, 80))
     log = logged(child)
     select(child, "Language / 언어")  # the participant's language is the default

@@ -178,7 +178,7 @@ def test_check_constraints_hold(store: Store) -> None:
             (response.id,),
         ),
         ("UPDATE participants SET simulated = 2", ()),
-        ("UPDATE participants SET code = 'AB'", ()),
+        ("UPDATE participants SET code_hash = 'AB'", ()),
         ("INSERT INTO surveys VALUES ('short', 's', '1', 't', '{}', '', NULL, 'now')", ()),
         ("INSERT INTO surveys VALUES (?, 's', '1', 't', '{nope', '', NULL, 'now')", ("b" * 64,)),
         ("INSERT INTO sessions (survey_id, mode, started_at) VALUES ('s', 'party', 'now')", ()),
@@ -199,7 +199,11 @@ def test_access_codes_and_pseudonyms_are_unique(store: Store) -> None:
     a, b = store.add_participants("s", [NewParticipant("science"), NewParticipant("diplomacy")])
     assert a.code != b.code and a.pseudonym != b.pseudonym
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        store.conn.execute("UPDATE participants SET code = ? WHERE id = ?", (a.code, b.id))
+        store.conn.execute(
+            "UPDATE participants SET code_hash = (SELECT code_hash FROM participants WHERE id = ?) "
+            "WHERE id = ?",
+            (a.id, b.id),
+        )
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         store.conn.execute(
             "UPDATE participants SET pseudonym = ? WHERE id = ?", (a.pseudonym, b.id)

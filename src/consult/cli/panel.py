@@ -18,8 +18,9 @@ app = typer.Typer(
 )
 
 
-def _print_new(people: list[Participant]) -> None:
-    """Show each new participant's access code: the only time codes are printed unasked."""
+def _print_new(people: list[Participant], codes_file: Path | None = None) -> None:
+    """Show each new participant's access code: the only time a code can be shown (the
+    database keeps only a keyed hash of it)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -34,8 +35,15 @@ def _print_new(people: list[Participant]) -> None:
     n = len(people)
     console.print(
         f"Registered {n} participant{'s' if n != 1 else ''}. Give each their access code; "
-        "it is shown only now (later: consult panel list --codes)."
+        "it is shown only now (someone who lost theirs: consult panel reissue SURVEY PSEUDONYM)."
     )
+    if codes_file is not None:
+        console.print(
+            f"The codes are also in {codes_file} (readable by you only); delete it once "
+            "they are given out.",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("add")
@@ -86,26 +94,98 @@ def import_(
             "--skip-existing", help="Leave out (and list) people already registered; add the rest."
         ),
     ] = False,
+    codes_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--codes-to",
+            help="Also write the new codes to this file (owner-only), before the import is "
+            "committed, so no crash loses them. Default: FILE's name + '-codes.csv' beside it "
+            "('-codes-2.csv' if that one holds working codes).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Register everyone in a CSV/XLSX file, all or nothing, and show their access codes.
 
     Someone already registered (same id column, or same name and group in any case and
-    spacing) makes it refuse and list them, unless --skip-existing.
+    spacing) makes it refuse and list them, unless --skip-existing. The codes are written to
+    a file before the import commits: a codes file whose codes work is never replaced.
 
     Example: consult panel import surveys/st-diplomacy-roundtable.yaml panel.xlsx
     """
     from consult.cli.context import open_store
-    from consult.session.panel import import_panel
+    from consult.session.panel import codes_file_for, import_panel
     from consult.store.surveys import resolve_survey
 
     with open_store() as store:
-        done = import_panel(store, resolve_survey(store, survey), file, skip_existing=skip_existing)
+        s = resolve_survey(store, survey)
+        codes_file = codes_to or codes_file_for(store, s, file)
+        done = import_panel(store, s, file, skip_existing=skip_existing, codes_to=codes_file)
     for person, known in done.skipped:
         typer.echo(
             f"Skipped {person.name or person.external_id} ({person.group_id}): "
             f"already registered as {known.pseudonym}"
         )
-    _print_new(done.added)
+    _print_new(done.added, codes_file if done.added else None)
+
+
+@app.command("reissue")
+def reissue(
+    survey: SurveyArg,
+    pseudonym: Annotated[
+        str, typer.Argument(help="The participant's pseudonym (P-...).", show_default=False)
+    ],
+) -> None:
+    """Give a participant a new access code (shown once); their old code stops working.
+
+    For someone who lost their code: codes are stored as a keyed hash and cannot be shown
+    again. Their answers stay; the new code resumes them.
+
+    Example: consult panel reissue surveys/st-diplomacy-roundtable.yaml P-AC3DFG
+    """
+    from consult.cli.context import open_store
+    from consult.session.panel import reissue as reissue_code
+    from consult.store.surveys import resolve_survey
+
+    with open_store(create=False) as store:
+        person = reissue_code(store, resolve_survey(store, survey), pseudonym)
+    _print_new([person])
+
+
+@app.command("unlock-kiosk")
+def unlock_kiosk(survey: SurveyArg) -> None:
+    """Let a kiosk accept its exit word again after five wrong tries locked it.
+
+    Run it from another terminal (or account) with access to the database; then press
+    Ctrl-C at the kiosk's welcome screen and type the exit word.
+
+    Example: consult panel unlock-kiosk surveys/st-diplomacy-roundtable.yaml
+    """
+    from consult.cli.context import open_store
+    from consult.store.surveys import resolve_survey
+
+    with open_store(create=False) as store:
+        n = store.unlock_kiosks(resolve_survey(store, survey).id)
+    if n:
+        typer.echo(f"Unlocked {n} kiosk{'s' if n != 1 else ''}: the exit word works again.")
+    else:
+        typer.echo("No running kiosk of this survey was locked.")
+
+
+@app.command("new-key")
+def new_key() -> None:
+    """Create a new key for the access codes after the old key file was lost for good.
+
+    Every code issued before stops working: give each participant a new one with 'consult
+    panel reissue'. Refused while the key file exists.
+
+    Example: consult panel new-key
+    """
+    from consult.cli.context import open_store
+
+    with open_store(create=False) as store:
+        where = store.new_code_key()
+    typer.echo(f"Created {where}. Reissue every participant's code: consult panel reissue.")
 
 
 @app.command("remove")
@@ -137,7 +217,12 @@ def remove(
 def list_(
     survey: SurveyArg,
     names: Annotated[bool, typer.Option("--names", help="Show names and organisations.")] = False,
-    codes: Annotated[bool, typer.Option("--codes", help="Show access codes.")] = False,
+    codes: Annotated[
+        bool,
+        typer.Option(
+            "--codes", hidden=True, help="Removed: codes are stored hashed; see panel reissue."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The panel with group, language and completion status (facilitator's view).
@@ -148,14 +233,20 @@ def list_(
     from consult.session.panel import list_panel
     from consult.store.surveys import resolve_survey
 
+    if codes:
+        from consult.errors import InputError
+
+        raise InputError(
+            "--codes is gone: access codes are stored so that nobody can read them back, not "
+            "even here. Someone who lost theirs gets a new one: consult panel reissue SURVEY "
+            "PSEUDONYM"
+        )
     with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         entries = list_panel(store, s)
     rows = []
     for e in entries:
         row = asdict(e)
-        if not codes:
-            del row["code"]
         if not names:
             del row["name"], row["organisation"]
         rows.append(row)
@@ -166,13 +257,10 @@ def list_(
     from rich.table import Table
 
     from consult.reports.terminal import terminal_text
-    from consult.store import format_code
 
     table = Table(box=None, pad_edge=False)
-    for title in (
-        ["Pseudonym", "Group", "Language", "Status", "Answered", "Last activity"]
-        + (["Name", "Organisation"] if names else [])
-        + (["Access code"] if codes else [])
+    for title in ["Pseudonym", "Group", "Language", "Status", "Answered", "Last activity"] + (
+        ["Name", "Organisation"] if names else []
     ):
         table.add_column(title)
     for e in entries:
@@ -186,8 +274,6 @@ def list_(
         ]
         if names:
             cells += [terminal_text(e.name or ""), terminal_text(e.organisation or "")]
-        if codes:
-            cells.append(format_code(e.code))
         table.add_row(*cells)
     console = Console()
     console.print(table)
@@ -197,11 +283,16 @@ def list_(
 @app.command("reopen")
 def reopen(
     survey: SurveyArg,
-    code: Annotated[str, typer.Argument(help="The participant's access code.", show_default=False)],
+    who: Annotated[
+        str,
+        typer.Argument(
+            help="The participant's pseudonym (P-...), or their access code.", show_default=False
+        ),
+    ],
 ) -> None:
     """Reopen a submitted response so its participant can change their answers.
 
-    Example: consult panel reopen surveys/st-diplomacy-roundtable.yaml ACD-479
+    Example: consult panel reopen surveys/st-diplomacy-roundtable.yaml P-AC3DFG
     """
     from consult.cli.context import open_store
     from consult.session.panel import reopen as reopen_response
@@ -209,7 +300,7 @@ def reopen(
 
     with open_store(create=False) as store:
         s = resolve_survey(store, survey)
-        response = reopen_response(store, s, code)
+        response = reopen_response(store, s, who)
         pseudonym = store.participant(response.participant_id).pseudonym
     typer.echo(
         f"Reopened the response of {pseudonym}; they can now run the survey again with their code."

@@ -12,7 +12,16 @@ from consult.cli.options import SurveyArg
 def run(
     survey: SurveyArg,
     code: Annotated[
-        str | None, typer.Option("--code", "-c", help="The participant's access code.")
+        str | None,
+        typer.Option(
+            "--code",
+            "-c",
+            envvar="CONSULT_CODE",
+            show_envvar=True,
+            help="The participant's access code. Better left out: the prompt asks for it, and "
+            "a code on the command line is visible to every account on the machine (ps) and "
+            "kept in the shell's history. CONSULT_CODE in the environment is not shown by ps.",
+        ),
     ] = None,
     kiosk: Annotated[
         bool,

@@ -52,3 +52,7 @@ def status(
                 f"  {w['pseudonym']}  {w['group']}  {w['status']}, {w['answered']} answered"
             )
     console.print(f"Last activity: {figures['last_activity'] or 'none yet'}")
+    failed = figures["failed_codes_last_hour"]
+    console.print(
+        f"Wrong access codes in the last hour: {failed}", style="bold yellow" if failed else None
+    )

@@ -235,11 +235,22 @@ def records(rows: Iterable[Row], columns: Sequence[str]) -> Iterator[Record]:
             continue
         problems = []
         if stray is not None:
+            # The cell is named, never quoted: its content is not the problem, and a stray
+            # note ("Confidential") does not belong in an error message or a terminal log.
             problems.append(
-                f"row {line}: {clean(stray[1])!r} in column {stray[0]}, which has no name "
-                "in the header"
+                f"row {line}: a value in column {stray[0]} (cell {_column_letter(stray[0])}"
+                f"{line}), which has no name in the header"
             )
         yield Record(line, values, problems)
+
+
+def _column_letter(index: int) -> str:
+    """A spreadsheet's name of column ``index`` (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def bad_rows(path: str | Path, problems: Sequence[str]) -> InputError:

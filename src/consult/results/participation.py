@@ -70,7 +70,9 @@ def participation_status(
         round = store.current_round(survey.id)
     rows = store.participation_rows(survey.id, round)
     summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
-    return {"survey": survey.id, "round": round, **summary}
+    # Wrong access codes typed in the last hour: someone guessing shows here.
+    failed = store.code_failures(3600, survey.id)
+    return {"survey": survey.id, "round": round, **summary, "failed_codes_last_hour": failed}
 
 
 def simulated_responses(store: Store, survey: Survey, flt: ResponseFilter) -> int:

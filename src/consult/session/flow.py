@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from consult.errors import ConsultError, InputError
+from consult.errors import ConsultError
 from consult.i18n import Labels
 from consult.i18n.session import LABELS
+from consult.session.throttle import lookup  # noqa: F401 - re-exported: flow.lookup
 from consult.store import CODE_ALPHABET, Participant, Response, Store, normalise_code
 from consult.store.surveys import survey_version
 from consult.survey.model import ABSTAIN, Question, Survey
@@ -297,14 +298,6 @@ def option_label(question: Question, option_id: str, lang: str) -> str:
 
 
 # --- who answers -------------------------------------------------------------------------------
-
-
-def lookup(store: Store, survey: Survey, code: str) -> Participant:
-    """The participant with access code ``code``; InputError for an unknown code."""
-    participant = store.participant_by_code(survey.id, code)
-    if participant is None:
-        raise InputError(f"unknown access code {code!r} for survey {survey.id}")
-    return participant
 
 
 def check_not_closed(store: Store, survey: Survey, participant: Participant, round: int) -> None:

@@ -39,6 +39,12 @@ from consult.session.flow import (
 )
 from consult.session.prompts import Terminal, choice, say, terminal_text
 from consult.session.review import ask, review, show_section
+from consult.session.throttle import (
+    check_code,
+    exit_word_failed,
+    exit_word_locked,
+    locked_message,
+)
 from consult.session.waiting import PatientStore, kiosk_signals
 from consult.store import NewParticipant, Participant, Store, format_code, normalise_code
 from consult.survey.model import Survey
@@ -194,7 +200,7 @@ def _kiosk(
             _store_failed(term)
             continue
         if who is None:
-            if _facilitator_ends(term, exit_word):
+            if _facilitator_ends(term, store, survey, session_id, exit_word):
                 term.clear()
                 return Outcome.ENDED
             continue
@@ -233,8 +239,15 @@ def _store_failed(term: Terminal) -> None:
     term.pause(say("en", "press_enter") + " / " + say("ko", "press_enter"))
 
 
-def _facilitator_ends(term: Terminal, exit_word: str) -> bool:
-    """Whether the facilitator typed the exit word; a wrong word is said so."""
+def _facilitator_ends(
+    term: Terminal, store: Store, survey: Survey, session_id: int, exit_word: str
+) -> bool:
+    """Whether the facilitator typed the exit word; a wrong word is said so. After
+    KIOSK_EXIT_ATTEMPTS wrong words the exit word is locked until ``panel unlock-kiosk``."""
+    if exit_word_locked(store, session_id):
+        term.print(locked_message(survey), style="yellow")
+        term.pause("Press any key to go back to the welcome screen")
+        return False
     try:
         typed = term.password(
             "Facilitator: type the exit word to end the session (Enter to go back)"
@@ -244,7 +257,8 @@ def _facilitator_ends(term: Terminal, exit_word: str) -> bool:
     if is_exit_word(typed, exit_word):
         return True
     if typed.strip():
-        term.print(WRONG_EXIT_WORD, style="yellow")
+        locked = exit_word_failed(store, session_id)
+        term.print(locked_message(survey) if locked else WRONG_EXIT_WORD, style="yellow")
         term.pause("Press any key to go back to the welcome screen")
     return False
 
@@ -266,7 +280,7 @@ def _ask_identity(
             return None
         if not normalise_code(raw):
             continue
-        participant = store.participant_by_code(survey.id, raw)
+        participant = check_code(store, survey, raw)  # slower after each wrong code
         if participant is None:
             term.print(terminal_text(UNKNOWN_CODE), style="yellow")
             continue

@@ -9,7 +9,7 @@ that the SQLite one does).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -89,15 +89,57 @@ class Store(ABC):
 
     @abstractmethod
     def add_participants(
-        self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False
+        self,
+        survey_id: str,
+        people: Iterable[NewParticipant],
+        *,
+        simulated: bool = False,
+        before_commit: Callable[[list[Participant]], None] | None = None,
     ) -> list[Participant]:
-        """Register participants, all or nothing, each with a fresh access code and pseudonym."""
+        """Register participants, all or nothing, each with a fresh access code and pseudonym.
+
+        The codes are in the returned records only: the store keeps a keyed hash of each.
+        ``before_commit`` receives the records inside the transaction; whatever it raises
+        commits nothing (``panel import`` writes the codes to a file there).
+        """
+
+    @abstractmethod
+    def reissue_code(self, participant_id: int) -> Participant:
+        """A new access code for a participant; the old one stops working. The returned record
+        carries the new code: the only moment it can be shown."""
+
+    @abstractmethod
+    def new_code_key(self) -> Path:
+        """Create a new key of the access codes after the old one was lost (every code issued
+        before stops working); refused while a key exists. Returns where it is."""
+
+    @abstractmethod
+    def record_code_failure(self, survey_id: str) -> None:
+        """Note that a wrong access code was typed, with the time."""
+
+    @abstractmethod
+    def code_failures(self, seconds: float, survey_id: str | None = None) -> int:
+        """How many wrong access codes were typed in the last ``seconds`` (one survey's, or
+        the whole database's)."""
+
+    @abstractmethod
+    def exit_word_failed(self, session_id: int) -> int:
+        """Count a wrong exit word typed at a kiosk; returns how many since the last unlock."""
+
+    @abstractmethod
+    def exit_word_failures(self, session_id: int) -> int: ...
+
+    @abstractmethod
+    def unlock_kiosks(self, survey_id: str) -> int:
+        """Let the running kiosks of ``survey_id`` accept their exit word again; how many."""
 
     @abstractmethod
     def participant(self, participant_id: int) -> Participant: ...
 
     @abstractmethod
-    def participant_by_code(self, survey_id: str, code: str) -> Participant | None: ...
+    def participant_by_code(self, survey_id: str, code: str) -> Participant | None:
+        """The participant with this access code (any case, dashes or not): one indexed
+        lookup. The record carries the code as typed, normalised."""
 
     @abstractmethod
     def participants(self, survey_id: str, *, include_simulated: bool = True) -> list[Participant]:
@@ -206,7 +248,7 @@ class Store(ABC):
 
     @abstractmethod
     def start_session(self, survey_id: str, mode: str) -> int:
-        """Record that a facilitator started a session (who, on which host and terminal)."""
+        """Record that a session started: survey, mode and time; nothing about who or where."""
 
     @abstractmethod
     def end_session(self, session_id: int) -> None: ...
@@ -271,6 +313,6 @@ class Store(ABC):
     def participation_rows(self, survey_id: str, round: int) -> list[dict[str, Any]]:
         """One row per participant of ``survey_id`` with their response in ``round`` (if any).
 
-        Carries codes and names for the facilitator's panel list; status figures drop them.
+        Carries names for the facilitator's panel list (never codes); status figures drop them.
         ``answered`` counts the response's current answers; ``status`` is None before a start.
         """

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 PSEUDONYM_LENGTH = 6
+#: Wrong exit words a kiosk takes before its exit word stops working (panel unlock-kiosk).
+KIOSK_EXIT_ATTEMPTS = 5
 
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_SUBMITTED = "submitted"
@@ -38,6 +40,8 @@ class Participant:
     id: int
     survey_id: str
     pseudonym: str
+    # The access code in plain, known only when it was just issued or just typed: the store
+    # keeps a keyed hash of it (consult.store.codes), so a participant read back has "".
     code: str
     group_id: str
     name: str | None

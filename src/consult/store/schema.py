@@ -148,5 +148,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE UNIQUE INDEX participants_by_external_id ON participants (survey_id, external_id) "
         "WHERE external_id IS NOT NULL AND removed_at IS NULL",
     ),
+    (
+        # Access codes at rest become a keyed hash (consult.store.codes): the table is rebuilt
+        # without the plaintext column. ``consult_code_hash`` is a Python function the store
+        # registers before migrating, with the key from the file beside the database. Runs
+        # with foreign keys off (the rebuild drops the table responses refer to) and
+        # secure_delete on, so the old pages are zeroed, not left in the file.
+        """CREATE TABLE participants_v4 (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            pseudonym TEXT NOT NULL UNIQUE,
+            code_hash TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64),
+            group_id TEXT NOT NULL CHECK (group_id <> ''),
+            name TEXT,
+            organisation TEXT,
+            language TEXT,
+            simulated INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0, 1)),
+            created_at TEXT NOT NULL,
+            external_id TEXT,
+            removed_at TEXT
+        ) STRICT""",
+        "INSERT INTO participants_v4 SELECT id, survey_id, pseudonym, consult_code_hash(code), "
+        "group_id, name, organisation, language, simulated, created_at, external_id, removed_at "
+        "FROM participants ORDER BY id",
+        "DROP TABLE participants",
+        "ALTER TABLE participants_v4 RENAME TO participants",
+        "CREATE INDEX participants_by_survey ON participants (survey_id, group_id)",
+        "CREATE UNIQUE INDEX participants_by_external_id ON participants (survey_id, external_id) "
+        "WHERE external_id IS NOT NULL AND removed_at IS NULL",
+        # A session keeps nothing that links a pseudonymous response to a person or a place:
+        # no login name, host or terminal (resuming needs none of them).
+        "ALTER TABLE sessions DROP COLUMN facilitator",
+        "ALTER TABLE sessions DROP COLUMN host",
+        "ALTER TABLE sessions DROP COLUMN terminal",
+        # Wrong exit words typed at a kiosk: at five, the exit word stops working until a
+        # facilitator runs ``consult panel unlock-kiosk``.
+        "ALTER TABLE sessions ADD COLUMN exit_failures INTEGER NOT NULL DEFAULT 0",
+        # Every wrong access code, with its time: the delay before the next attempt grows
+        # with the recent ones, and ``consult status`` shows them.
+        """CREATE TABLE code_failures (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            failed_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX code_failures_by_time ON code_failures (failed_at, survey_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

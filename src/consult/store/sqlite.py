@@ -9,34 +9,27 @@ WAL does not work on network file systems: keep the database on a local disk.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from consult.errors import StoreError
+from consult.store.codes import code_hash
 from consult.store.interface import Store
-from consult.store.records import (
-    CODE_LENGTH,
-    PSEUDONYM_LENGTH,
-    NewParticipant,
-    Participant,
-    Response,
-    ResponseFilter,
-    normalise_code,
-    now,
-)
+from consult.store.records import Response, ResponseFilter, now
 from consult.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from consult.store.sqlite_bulk import SqliteBulk, random_code
+from consult.store.sqlite_bulk import SqliteBulk
+from consult.store.sqlite_files import ExplainedConnection, create_private, explained, restrict
+from consult.store.sqlite_panel import SqlitePanel
 from consult.store.sqlite_reads import SqliteReads
 
 #: PRAGMA busy_timeout in milliseconds: how long a writer waits for another's lock.
 BUSY_TIMEOUT_MS = 30_000
 
 
-class SqliteStore(SqliteReads, SqliteBulk, Store):
+class SqliteStore(SqlitePanel, SqliteReads, SqliteBulk, Store):
     """A consult database in one SQLite file. Open with :meth:`SqliteStore.open`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -45,6 +38,7 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         # Within a snapshot, the ids each filter admits, kept in temporary tables (see
         # _eligible_responses); None outside a snapshot.
         self._admitted: dict[tuple[str, ResponseFilter], str] | None = None
+        self._key: bytes | None = None  # the key of the access codes, read on first use
 
     # --- opening ------------------------------------------------------------------------
 
@@ -53,7 +47,8 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         """Open (and on first use create) the database at ``path``.
 
         A file that is not a consult database, or one written by a newer consult, raises
-        :class:`StoreError` and is left untouched.
+        :class:`StoreError` and is left untouched. A new database (and any folder made for it)
+        is created owner-only; SQLite gives its -wal and -shm files the database's mode.
         """
         path = Path(path)
         exists = path.exists() and path.stat().st_size > 0
@@ -62,16 +57,20 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         if path.is_dir():
             raise StoreError(f"{path}: is a directory, not a database file")
         if not exists:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:  # e.g. a file where a directory should be
-                raise StoreError(f"{path}: cannot create the folder ({exc.strerror})") from None
+            create_private(path)
+        else:
+            restrict(path)
         try:
             conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=ExplainedConnection,
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the database ({exc})") from None
+            raise explained(exc, path) from None
+        conn.db_path = path
         try:
             cls._check_foreign(conn, path)
         except BaseException:
@@ -83,7 +82,10 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
             store._migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"{path}: {exc}") from None
+            raise explained(exc, path) from None
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     @staticmethod
@@ -94,7 +96,7 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a consult database ({exc})") from None
+            raise explained(exc, path) from None
         if app_id == 0 and tables == 0:
             return  # a new, empty database
         if app_id != APPLICATION_ID:
@@ -119,13 +121,35 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        with self.transaction():
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]  # another process?
-            for target in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[target]:
-                    self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Migration 4 hashes the plaintext codes in Python, with the key beside the database
+        # (created now if there is none yet: nothing depended on one before).
+        self.conn.create_function(
+            "consult_code_hash",
+            1,
+            lambda code: code_hash(self._code_key(may_create=True), code),
+            deterministic=True,
+        )
+        # Rebuilding a table that others refer to needs foreign keys off (they cannot change
+        # inside a transaction); secure_delete zeroes what the rebuild frees (old codes).
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        self.conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.transaction():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]  # another one?
+                for target in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[target]:
+                        self.conn.execute(statement)
+                if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise StoreError(f"{self.path}: the migration broke a reference; rolled back")
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            self.conn.execute("PRAGMA secure_delete = OFF")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        if version < 4:
+            # The old pages (plaintext codes, login names) may linger in the WAL: fold it into
+            # the file and empty it. Best effort: a reader elsewhere may keep part of it a while.
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.conn.close()
@@ -141,7 +165,8 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # a full disk has rolled it back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -233,116 +258,6 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
             "BY loaded_at",
             (survey_id,),
         )
-
-    # --- participants ---------------------------------------------------------------------
-
-    def add_participants(
-        self, survey_id: str, people: Iterable[NewParticipant], *, simulated: bool = False
-    ) -> list[Participant]:
-        """Register participants, all or nothing, each with a fresh access code and pseudonym."""
-        created = now()
-        ids = []
-        with self.transaction():
-            for person in people:
-                ids.append(self._insert_participant(survey_id, person, simulated, created))
-        return [self.participant(i) for i in ids]
-
-    def _insert_participant(
-        self, survey_id: str, person: NewParticipant, simulated: bool, created: str
-    ) -> int:
-        # Codes and pseudonyms are random; a clash (rare) is retried rather than checked for first.
-        details = [person.organisation, person.language, int(simulated), created]
-        details.append(person.external_id)
-        for _ in range(100):
-            code = random_code(CODE_LENGTH)
-            pseudonym = "P-" + random_code(PSEUDONYM_LENGTH)
-            try:
-                cursor = self.conn.execute(
-                    "INSERT INTO participants (survey_id, pseudonym, code, group_id, name, "
-                    "organisation, language, simulated, created_at, external_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [survey_id, pseudonym, code, person.group_id, person.name, *details],
-                )
-            except sqlite3.IntegrityError as exc:
-                if "external_id" in str(exc):
-                    raise StoreError(f"external id {person.external_id!r} is taken") from None
-                if "UNIQUE" in str(exc):
-                    continue
-                raise
-            return int(cursor.lastrowid)
-        raise StoreError("could not find a free access code; the code space is exhausted")
-
-    def participant(self, participant_id: int) -> Participant:
-        rows = self._rows("SELECT * FROM participants WHERE id = ?", (participant_id,))
-        if not rows:
-            raise StoreError(f"no participant with id {participant_id}")
-        return _participant(rows[0])
-
-    def participant_by_code(self, survey_id: str, code: str) -> Participant | None:
-        rows = self._rows(
-            "SELECT * FROM participants WHERE code = ? AND survey_id = ? AND removed_at IS NULL",
-            (normalise_code(code), survey_id),
-        )
-        return _participant(rows[0]) if rows else None
-
-    def participants(self, survey_id: str, *, include_simulated: bool = True) -> list[Participant]:
-        sql = "SELECT * FROM participants WHERE survey_id = ? AND removed_at IS NULL"
-        if not include_simulated:
-            sql += " AND simulated = 0"
-        return [_participant(r) for r in self._rows(sql + " ORDER BY id", (survey_id,))]
-
-    def set_participant_language(self, participant_id: int, language: str) -> None:
-        self.conn.execute(
-            "UPDATE participants SET language = ? WHERE id = ?", (language, participant_id)
-        )
-
-    def participant_answer_count(self, participant_id: int) -> int:
-        """How many current answers the participant's responses (every round) hold."""
-        return self.conn.execute(
-            "SELECT count(*) FROM answers WHERE response_id IN "
-            "(SELECT id FROM responses WHERE participant_id = ?)",
-            (participant_id,),
-        ).fetchone()[0]
-
-    def remove_participant(self, participant_id: int, *, with_answers: bool = False) -> int:
-        """Mark a participant removed and, ``with_answers``, delete their answers (the history
-        records each deletion); returns how many answers were deleted. Rows stay, so the
-        history keeps what it refers to."""
-        with self.transaction():
-            deleted = 0
-            if with_answers:
-                deleted = self.conn.execute(
-                    "DELETE FROM answers WHERE response_id IN "
-                    "(SELECT id FROM responses WHERE participant_id = ?)",
-                    (participant_id,),
-                ).rowcount
-            self.conn.execute(
-                "UPDATE participants SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
-                (now(), participant_id),
-            )
-        return deleted
-
-    # --- sessions -----------------------------------------------------------------------
-
-    def start_session(self, survey_id: str, mode: str) -> int:
-        """Record that a facilitator started a session (who, on which host and terminal)."""
-        try:
-            user = os.getlogin()
-        except OSError:
-            user = os.environ.get("USER") or os.environ.get("USERNAME")
-        try:
-            terminal = os.ttyname(0)
-        except OSError:
-            terminal = None
-        cursor = self.conn.execute(
-            "INSERT INTO sessions (survey_id, mode, facilitator, host, terminal, started_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (survey_id, mode, user, os.uname().nodename, terminal, now()),
-        )
-        return int(cursor.lastrowid)
-
-    def end_session(self, session_id: int) -> None:
-        self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now(), session_id))
 
     # --- responses ----------------------------------------------------------------------
 
@@ -461,11 +376,11 @@ class SqliteStore(SqliteReads, SqliteBulk, Store):
     def participation_rows(self, survey_id: str, round: int) -> list[dict[str, Any]]:
         """One row per participant of ``survey_id`` with their response in ``round`` (if any).
 
-        Carries codes and names for the facilitator's panel list; status figures drop them.
+        Carries names for the facilitator's panel list (never codes); status figures drop them.
         ``answered`` counts the response's current answers; ``status`` is None before a start.
         """
         return self._rows(
-            "SELECT p.id AS participant_id, p.pseudonym, p.code, p.group_id, p.name, "
+            "SELECT p.id AS participant_id, p.pseudonym, p.group_id, p.name, "
             "p.organisation, coalesce(r.language, p.language) AS language, p.simulated, "
             "p.created_at, r.id AS response_id, r.status, r.started_at, r.updated_at, "
             "r.submitted_at, (SELECT count(*) FROM answers a WHERE a.response_id = r.id) "
@@ -481,10 +396,6 @@ _RESPONSE_SELECT = (
     "r.started_at, r.updated_at, r.submitted_at, r.skipped_to FROM responses r "
     "JOIN participants p ON p.id = r.participant_id"
 )
-
-
-def _participant(row: dict[str, Any]) -> Participant:
-    return Participant(**{**row, "simulated": bool(row["simulated"])})
 
 
 def _response(row: dict[str, Any]) -> Response:
