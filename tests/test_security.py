@@ -460,3 +460,13 @@ def test_another_account_reads_nothing_we_create(other_account: str) -> None:
         assert pwd.getpwnam(other_account).pw_uid != 0
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_the_code_option_says_why_the_prompt_is_better() -> None:
+    done = subprocess.run(
+        [CONSULT, "run", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert "CONSULT_CODE" in done.stdout and "(ps)" in done.stdout
