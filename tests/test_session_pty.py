@@ -425,6 +425,40 @@ def test_sigkill_after_k_answers_keeps_exactly_k_and_resumes_at_k_plus_1(tmp_pat
 # --- kiosk ---------------------------------------------------------------------------------
 
 
+def test_kiosk_exit_word_locks_after_five_wrong_tries_until_a_facilitator_unlocks(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "consult.db"
+    register(db, SMALL, "science")
+    child = spawn(db, "run", SMALL, "--kiosk", "--exit-word", "closing-time")
+    for _ in range(4):
+        expect(child, "Access code")
+        child.send(CTRL_C)
+        type_text(child, "Facilitator: type the exit word", "wrong")
+        expect(child, "That is not the exit word; the kiosk goes on.")
+        child.send(ENTER)
+    expect(child, "Access code")
+    child.send(CTRL_C)
+    type_text(child, "Facilitator: type the exit word", "wrong")
+    expect(child, "The exit word is locked after 5 wrong tries")
+    child.send(ENTER)
+    # Now even the right word is refused, at Ctrl-C and at the code prompt.
+    type_text(child, "Access code", "closing-time")
+    expect(child, "consult panel unlock-kiosk")
+    child.send(ENTER)
+    unlocked = subprocess.run(
+        [CONSULT, "--db", str(db), "panel", "unlock-kiosk", str(SMALL)],
+        env=env(),
+        capture_output=True,
+        text=True,
+    )
+    assert "Unlocked 1 kiosk" in unlocked.stdout, unlocked.stderr
+    expect(child, "Access code")
+    child.send(CTRL_C)
+    type_text(child, "Facilitator: type the exit word", "closing-time")
+    assert finish(child) == 0
+
+
 def test_kiosk_two_participants_second_sees_nothing_of_the_first(tmp_path: Path) -> None:
     db = tmp_path / "consult.db"
     first, second = register(db, SMALL, "science"), register(db, SMALL, "policy")
