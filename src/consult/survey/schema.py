@@ -69,7 +69,7 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
     ctx = ReadContext(ctx.scales, tuple(Option(p.id, p.title) for p in proposals))
     closing = _questions(v, top, "closing", None, ctx, ids_seen, required_list=False)
     consensus = read_consensus(v, top, scales)
-    if consensus is not None:
+    if consensus is not None and not v.problems:  # every proposal has its support question
         supports = [p.support_question for p in proposals]
         used = {q.scale: ctx.scales[q.scale] for q in supports if q.scale in ctx.scales}
         check_preset_scales(v, consensus, used)

@@ -117,8 +117,9 @@ def read_yaml(source: str, file: str, report: Report) -> Any:
     A value that cannot be read (a duplicate key, a bad date, an alias loop) goes to ``report``
     and reading goes on; a text that is not YAML at all raises :class:`SurveyError` at once.
     """
-    loader = _CappedLoader(source)
+    loader = None
     try:
+        loader = _CappedLoader(source)  # its reader checks the characters at once
         node = loader.get_single_node()
     except _TooLong as exc:
         message = (
@@ -128,7 +129,8 @@ def read_yaml(source: str, file: str, report: Report) -> Any:
         raise SurveyError([Problem(file, exc.line, "", message)]) from None
     except _TooLarge:
         message = f"the YAML holds over {MAX_TEXT_NODES:,} values, more than any survey"
-        raise SurveyError([Problem(file, loader.line + 1, "", message)]) from None
+        line = loader.line + 1 if loader is not None else None
+        raise SurveyError([Problem(file, line, "", message)]) from None
     except RecursionError:
         raise SurveyError([Problem(file, None, "", "the YAML is nested too deeply")]) from None
     except yaml.MarkedYAMLError as exc:
@@ -149,7 +151,8 @@ def read_yaml(source: str, file: str, report: Report) -> Any:
     except yaml.YAMLError as exc:
         raise SurveyError([Problem(file, None, "", f"YAML error: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise SurveyError([Problem(file, 1, "", "the file is empty")])
     try:
