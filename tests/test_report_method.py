@@ -8,7 +8,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from display_survey import build
-from test_report import table_rows
+from report_support import table_rows
 
 from consult.reports.excel.figures import points_format, share_format
 from consult.reports.excel.workbook import write_report
@@ -166,7 +166,7 @@ def test_method_sheet_states_the_rule_and_its_reading(books) -> None:
 
 
 def test_method_sheet_says_when_proposals_are_left_out_of_the_alpha(tmp_path) -> None:
-    from test_method_defects import MEDIAN_RULE, answer, survey_yaml
+    from survey_support import MEDIAN_RULE, answer, survey_yaml
 
     survey = parse_survey(survey_yaml(MEDIAN_RULE, second_scale="s7"))
     with open_store(tmp_path / "c.db") as store:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_report import FLT, fill_store
+from report_support import FLT, fill_store
 
 from consult.reports.excel.style import break_lines, shorten, wrapped_lines
 from consult.reports.excel.workbook import write_report
