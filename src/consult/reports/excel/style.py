@@ -110,8 +110,10 @@ def wrapped_lines(text: Any, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (roughly: by words)."""
     if not isinstance(text, str) or not text:
         return 1
-    lines = 0
     room = max(1, int(width) - 1)
+    if "\n" not in text and display_width(text) <= room:
+        return 1  # most texts: no need to walk their words
+    lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0
@@ -309,3 +311,14 @@ def scale_colours(
         else:
             out.append(NEUTRAL_COLOUR)
     return out
+
+
+def merge(ws: Any, ref: str) -> None:
+    """Merge the cells of ``ref`` (e.g. "A3:H3"), which overlaps no other merge.
+
+    openpyxl's own ``merged_cells.add`` first tests the new range against every range merged
+    before it: quadratic, 8 s of a 12 s report with a few thousand merges (45 proposals).
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ws.merged_cells.ranges.add(CellRange(ref))

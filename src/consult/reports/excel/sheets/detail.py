@@ -27,6 +27,7 @@ from consult.reports.excel.style import (
     cell,
     fit,
     header_cells,
+    merge,
     new_sheet,
     page_break_before,
     place_chart,
@@ -34,6 +35,7 @@ from consult.reports.excel.style import (
     set_widths,
     shorten,
     text_height,
+    wrapped_lines,
 )
 from consult.results.report_data import Figures
 from consult.survey.model import Question
@@ -72,8 +74,9 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         nonlocal row
         if text is not None:
             room = full - sum(widths[: ord(from_col) - ord("A")])
-            ws.row_dimensions[row].height = text_height(text, room)
-            ws.merged_cells.add(f"{from_col}{row}:{last_col}{row}")
+            if wrapped_lines(text, room) > 1:  # one line fits the default height: no object
+                ws.row_dimensions[row].height = text_height(text, room)
+            merge(ws, f"{from_col}{row}:{last_col}{row}")
         ws.append(values)
         row += 1
 

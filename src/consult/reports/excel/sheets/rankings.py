@@ -18,6 +18,7 @@ from consult.reports.excel.style import (
     cell,
     header_cells,
     header_height,
+    merge,
     new_sheet,
     set_widths,
     text_height,
@@ -54,7 +55,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
         ws.append([])
         # The question and the headers wrap, in rows sized for them (Calc does not grow rows).
         ws.row_dimensions[row + 1].height = text_height(text, sum(widths)) + 3
-        ws.merged_cells.add(f"A{row + 1}:{get_column_letter(len(widths))}{row + 1}")
+        merge(ws, f"A{row + 1}:{get_column_letter(len(widths))}{row + 1}")
         ws.append([cell(ws, text, font=HEADING_FONT, align=WRAP_TOP)])
         ws.row_dimensions[row + 2].height = header_height(headers, widths, least=15)
         ws.append(header_cells(ws, headers))
@@ -81,7 +82,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
             )
         for line in _concordance_lines(ctx, concordance):
             ws.row_dimensions[row + 1].height = text_height(line, sum(widths))
-            ws.merged_cells.add(f"A{row + 1}:{get_column_letter(len(widths))}{row + 1}")
+            merge(ws, f"A{row + 1}:{get_column_letter(len(widths))}{row + 1}")
             ws.append([cell(ws, line, font=NOTE_FONT, align=WRAP_TOP)])
             row += 1
     return ws.title

@@ -36,6 +36,7 @@ from consult.reports.excel.style import (
     fit,
     header_cells,
     header_height,
+    merge,
     new_sheet,
     place_chart,
     set_widths,
@@ -275,7 +276,7 @@ def write_chart_data(ctx: ReportContext, wb: Workbook) -> str:
     titles = [break_lines(p.title, CATEGORY_WIDTH) for p in ordered]
     for i, title in enumerate(titles, 3):
         ws.row_dimensions[i].height = 15.0 * (title.count("\n") + 1) + 3
-    ws.merged_cells.add(f"A1:{get_column_letter(len(widths))}1")
+    merge(ws, f"A1:{get_column_letter(len(widths))}1")
     ws.append([cell(ws, ctx.label("chart_data.note"), font=NOTE_FONT, align=WRAP_TOP)])
     ws.append([cell(ws, h, font=BOLD, align=WRAP_TOP) for h in headers])
     for p, title in zip(ordered, titles, strict=True):
