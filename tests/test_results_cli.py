@@ -311,6 +311,74 @@ def test_results_in_a_narrow_terminal(demo: Path, width: int) -> None:
             assert pct(p.stats.groups[g].support) in cells, (p.id, g)
 
 
+def test_results_show_the_rank_and_the_proposals_number(demo: Path) -> None:
+    """The rank is by support; the number is the one participants saw ("Proposal 3 of 6"):
+    both shown, labelled, in the main table and in the "Support by group" table."""
+    survey = load_survey(ROOT / SURVEY)
+    numbers = {p.id: n for n, p in enumerate(survey.proposals, 1)}
+    with open_store(demo / "results" / "consult.db") as store:
+        res = aggregate(store, survey, ResponseFilter(include_simulated=True))
+    assert [numbers[p.id] for p in res.proposals] != sorted(numbers.values())  # not the order
+    wide = demo_run(demo, "results", SURVEY, "--include-simulated").stdout
+    header = next(line for line in wide.splitlines() if "Proposal" in line).split("┃")
+    # (headers sit at the bottom of the heading; group labels may wrap above them)
+    assert header[1].strip() == "Rank" and header[2].strip() == "No."
+    rows = [line.split("│") for line in wide.splitlines() if re.match(r"^│\s*\d+\s*│", line)]
+    for p, row in zip(res.proposals, rows, strict=True):
+        assert (row[1].strip(), row[2].strip()) == (str(p.rank), f"P{numbers[p.id]}")
+    assert "the proposal's number in the survey, as participants saw it" in " ".join(wide.split())
+    narrow = subprocess.run(
+        [CONSULT, "results", SURVEY_ID, "--include-simulated"],
+        cwd=demo,
+        env={**env(), "COLUMNS": "60"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    lines = narrow.splitlines()
+    by_group = lines.index(next(line for line in lines if "Support by group" in line))
+    assert next(line for line in lines[by_group + 1 :] if line.strip()).split()[:2] == ["Rk", "No."]
+    for p in res.proposals:  # the main table starts the title with the number
+        assert any(
+            re.match(rf"^\s*{p.rank}\s+P{numbers[p.id]} ", line) for line in lines[:by_group]
+        )
+        assert any(
+            re.match(rf"^\s*{p.rank}\s+P{numbers[p.id]}\s", line) for line in lines[by_group:]
+        )
+    ko = demo_run(demo, "results", SURVEY, "--include-simulated", "--lang", "ko").stdout
+    header = next(line for line in ko.splitlines() if "제안" in line and "┃" in line).split("┃")
+    assert header[1].strip() == "순위" and header[2].strip() == "번호"
+
+
+@pytest.mark.parametrize("width", ["200", "60"])
+def test_a_group_filter_leaves_out_the_other_groups_columns(demo: Path, width: str) -> None:
+    run = subprocess.run(
+        [CONSULT, "results", SURVEY_ID, "--include-simulated", "--group", "diplomacy"],
+        cwd=demo,
+        env={**env(), "COLUMNS": width},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "groups: diplomacy" in out
+    if width == "200":  # labelled group columns
+        lines = out.splitlines()
+        top = lines.index(next(line for line in lines if line.startswith("┏")))
+        header = " ".join(lines[top : lines.index(next(x for x in lines if x.startswith("┡")))])
+        assert "Diplomacy" in header
+        assert "Science" not in header and "Government" not in header
+    else:  # the "Support by group" table
+        lines = out.splitlines()
+        start = lines.index(next(line for line in lines if "Support by group" in line))
+        heads = next(line for line in lines[start + 1 :] if line.strip())
+        assert heads.split() == ["Rk", "No.", "Gap", "diplomacy"]
+        assert "diplomacy = Diplomacy and policy" in " ".join(out.split())
+    assert "science" not in out.lower().replace("science and technology diplomacy", "")
+    assert "government" not in out.lower()
+
+
 # --------------------------------------------------------------------------- export
 
 
@@ -622,16 +690,29 @@ def test_bad_input_is_one_line_and_exit_2(bad_input_runs, case: int) -> None:
 # --------------------------------------------------------------------------- --watch
 
 
+WATCH_WORDS = {
+    "en": ("10 responses", "Led by specialised", "15 responses", "Refreshed at", "Ctrl-C to stop"),
+    "ko": ("응답 10건", "과학기술 전문 부처 주도", "응답 15건", "에 갱신됨", "멈추려면 Ctrl-C"),
+}
+
+
 @pytest.mark.pty
-def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path, lang: str) -> None:
+    """The table redraws as answers come in, with a footer: when it was last refreshed (local
+    time) and how to stop, in the results' language."""
     pexpect = pytest.importorskip("pexpect")
     from consult.session.simulation import simulate
 
+    before, title, after, refreshed, stop = WATCH_WORDS[lang]
     cwd = new_user_dir(tmp_path / "watch")
     assert consult(cwd, "simulate", SURVEY, "-n", "10", "--seed", "1").returncode == 0
     child = pexpect.spawn(
         CONSULT,
-        ["results", SURVEY_ID, "--include-simulated", "--watch", "--interval", "0.5"],
+        [
+            *("results", SURVEY_ID, "--include-simulated", "--lang", lang),
+            *("--watch", "--interval", "0.5"),
+        ],
         cwd=str(cwd),
         env=env(),
         preexec_fn=as_at_a_terminal,
@@ -643,11 +724,18 @@ def test_watch_refreshes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         timeout=15,
     )
     try:
-        child.expect("10 responses")
-        child.expect("Led by specialised")
+        child.expect(before)
+        child.expect(title)
+        footer = r"(\d\d:\d\d:\d\d)" if lang == "ko" else rf"{refreshed} (\d\d:\d\d:\d\d)"
+        child.expect(footer)
+        first = child.match.group(1)
+        child.expect(refreshed if lang == "ko" else " · ")
+        child.expect(re.escape(stop))
         with open_store(cwd / "results" / "consult.db") as store:
             simulate(store, load_survey(cwd / SURVEY), 5, seed=2)
-        child.expect("15 responses")
+        child.expect(after)
+        child.expect(footer)  # the refresh time, after the table that changed
+        assert child.match.group(1) >= first or first.startswith("23:59")
         child.sendintr()
         child.expect(pexpect.EOF)
     finally:

@@ -65,7 +65,7 @@ def test_insufficient_answers_with_abstentions_ranked_last(display) -> None:
     assert results.proposals[-1].id == "lonely"
     text = shown(results, display["survey"].consensus)
     lonely = row_of(text, "Lonely")
-    assert re.match(r"^│ 5 │", lonely)  # last
+    assert re.match(r"^│ +5 │ P4 +│", lonely)  # ranked last; the fourth proposal of the survey
     assert "insufficient answers" in lonely and "✔" not in lonely and "✘" not in lonely
     assert "99 (99%)" in lonely  # the Abst. column
     assert "Abst." in text and "under the survey's quorum" in text

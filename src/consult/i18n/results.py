@@ -5,6 +5,9 @@ from __future__ import annotations
 #: The table's own words; survey texts come translated from the survey itself.
 LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "rank": "Rank",
+        "rank_short": "Rk",
+        "number": "No.",
         "proposal": "Proposal",
         "support": "Support",
         "oppose": "Oppose",
@@ -50,8 +53,16 @@ LABELS: dict[str, dict[str, str]] = {
             "side of a threshold of the rule: then they get decimals."
         ),
         "legend_groups": " Groups: {groups}.",
+        "legend_rank": (
+            "Rank (Rk): by support, most first. P3 (No.): the proposal's number in the survey, as "
+            "participants saw it (proposal 3)."
+        ),
+        "watch_footer": "Refreshed at {time} · Ctrl-C to stop",
     },
     "ko": {
+        "rank": "순위",
+        "rank_short": "순위",
+        "number": "번호",
         "proposal": "제안",
         "support": "지지",
         "oppose": "반대",
@@ -94,5 +105,9 @@ LABELS: dict[str, dict[str, str]] = {
             "소수점을 표시합니다."
         ),
         "legend_groups": " 집단: {groups}.",
+        "legend_rank": (
+            "순위: 지지도 순 (높은 것부터). P3 (번호): 참여자가 본 설문 속 제안 번호 (세 번째 제안)."
+        ),
+        "watch_footer": "{time}에 갱신됨 · 멈추려면 Ctrl-C",
     },
 }

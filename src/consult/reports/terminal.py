@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich import box
 from rich.cells import cell_len
@@ -98,6 +99,17 @@ def _gap(p: ProposalResult, figures: Figures | None = None) -> Text:
     return Text(points)
 
 
+def shown_groups(results: Results) -> list[str]:
+    """The groups the table has columns for: those ``--group`` chose, else every group."""
+    chosen = results.filter.groups
+    return [g for g in results.groups if not chosen or g in chosen]
+
+
+def number(p: ProposalResult) -> str:
+    """The proposal's number in the survey, as participants saw it: ``P3``."""
+    return f"P{p.number}"
+
+
 def _longest_word(text: str) -> int:
     return max((cell_len(word) for word in text.split()), default=0)
 
@@ -122,7 +134,9 @@ def _main_table(
         pad_edge=roomy,
         padding=(0, 1) if roomy else (0, 0, 0, 1),
     )
-    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(t["rank"] if roomy else t["rank_short"], justify="right", no_wrap=True)
+    if roomy:  # narrower, the number starts the title: "P3 Title"
+        table.add_column(t["number"], no_wrap=True)
     if proposal_width is None:
         proposal_width = _proposal_widths(results)[0]
     table.add_column(t["proposal"], width=proposal_width, overflow="fold")
@@ -139,7 +153,8 @@ def _main_table(
     table.add_column(t["consensus"] if roomy else t["consensus_short"], no_wrap=True)
     if layout.groups_inline:
         table.add_column(t["gap"], justify="right", no_wrap=True)
-        for gid, label in results.groups.items():
+        for gid in shown_groups(results):
+            label = results.groups[gid]
             if roomy:  # the label wraps at its longest word (at most 14 cells), never a cell
                 widest = max(
                     (cell_len(_group_cell(p, gid, figures)) for p in results.proposals), default=0
@@ -151,7 +166,9 @@ def _main_table(
     for p in results.proposals:
         st = p.stats
         mark = t[st.consensus] if roomy else t[f"{st.consensus}_short"]
-        cells: list[RenderableType] = [str(p.rank), Text(p.title), str(st.panel.n_valid)]
+        title = Text(p.title) if roomy else Text(f"{number(p)} {p.title}")
+        cells: list[RenderableType] = [str(p.rank), *([number(p)] if roomy else [])]
+        cells += [title, str(st.panel.n_valid)]
         if layout.abstention:
             share = st.panel.abstention_share
             shown = "" if share is None else f" ({figures.abstention(share)})"
@@ -168,7 +185,7 @@ def _main_table(
         cells.append(Text(mark, style=CONSENSUS_STYLES[st.consensus]))
         if layout.groups_inline:
             cells.append(_gap(p, figures))
-            for g in results.groups:
+            for g in shown_groups(results):
                 cells.append(_group_cell(p, g, figures, with_n=roomy))
         table.add_row(*cells)
     return table
@@ -200,8 +217,8 @@ def _groups_table(
     t = labels(results.language)
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     # The figures never give way; a group id wider than the terminal folds instead.
-    ranks = max((len(str(p.rank)) for p in results.proposals), default=1)
-    table.add_column("#", justify="right", no_wrap=True, min_width=ranks)
+    table.add_column(t["rank_short"], justify="right", no_wrap=True)
+    table.add_column(t["number"], no_wrap=True)
     if gap:
         gaps = max((cell_len(_gap(p, figures).plain) for p in results.proposals), default=1)
         table.add_column(t["gap"], justify="right", no_wrap=True, min_width=gaps)
@@ -209,16 +226,16 @@ def _groups_table(
         table.add_column(Text(gid, overflow="fold"), justify="right", min_width=len("100%"))
     for p in results.proposals:
         shares = [_group_cell(p, g, figures, with_n=False) for g in groups]
-        table.add_row(str(p.rank), *([_gap(p, figures)] if gap else []), *shares)
+        table.add_row(str(p.rank), number(p), *([_gap(p, figures)] if gap else []), *shares)
     return table
 
 
 def groups_tables(results: Results, width: int, figures: Figures | None = None) -> list[Table]:
     """The "Support by group" table, split by columns into as many tables as ``width`` needs;
-    each repeats the proposal's rank, the first has the gap."""
+    each repeats the proposal's rank and number, the first has the gap."""
     tables: list[Table] = []
     chunk: list[str] = []
-    for gid in results.groups:
+    for gid in shown_groups(results):
         trial = _groups_table(results, [*chunk, gid], not tables, figures)
         if chunk and natural_width(trial) > width:
             tables.append(_groups_table(results, chunk, not tables, figures))
@@ -274,7 +291,9 @@ def render_results(
     layout, proposal_width = choose_layout(results, width, figures)
     t = labels(results.language)
     title = Text(results.title, style="bold")
-    counts = ", ".join(f"{label} {results.respondents[g]}" for g, label in results.groups.items())
+    counts = ", ".join(
+        f"{results.groups[g]} {results.respondents[g]}" for g in shown_groups(results)
+    )
     n = results.n_respondents
     total = t["response"] if n == 1 else t["responses"].format(n=n)
     subtitle = Text(f"{total} ({counts})", style="dim")
@@ -302,7 +321,8 @@ def render_results(
 def legend(results: Results, layout: Layout, rule: ConsensusRule | None) -> str:
     """How to read the table: the rule, the marks it uses, the rounding."""
     t = labels(results.language)
-    text = t["legend"].format(rule=results.consensus_rule, n=" (n)" if layout.group_labels else "")
+    text = t["legend_rank"] + " "
+    text += t["legend"].format(rule=results.consensus_rule, n=" (n)" if layout.group_labels else "")
     if layout.abstention:
         text += t["legend_abstained"]
     if any(p.stats.consensus == "insufficient" for p in results.proposals):
@@ -316,7 +336,7 @@ def legend(results: Results, layout: Layout, rule: ConsensusRule | None) -> str:
     if rule is not None:
         text += t["legend_rounding"]
     if not layout.group_labels:
-        groups = "; ".join(f"{g} = {label}" for g, label in results.groups.items())
+        groups = "; ".join(f"{g} = {results.groups[g]}" for g in shown_groups(results))
         text += t["legend_groups"].format(groups=groups)
     return text
 
@@ -329,19 +349,31 @@ def watch_results(
 ) -> None:
     """Redraw the results every ``interval`` seconds until Ctrl-C, then stop quietly.
 
-    Only this thread draws (no auto-refresh thread): a Ctrl-C landing inside a redraw then
-    cannot leave rich's lock held by another thread, which would hang the exit.
+    Below the table, a footer says when it was last refreshed (local time) and how to stop,
+    in the results' language. Only this thread draws (no auto-refresh thread): a Ctrl-C
+    landing inside a redraw then cannot leave rich's lock held by another thread, which would
+    hang the exit.
     """
     import time
 
     from rich.live import Live
 
+    def frame() -> RenderableType:
+        results = compute()
+        return RenderGroup(
+            render_results(results, console.width, rule), watch_footer(results.language)
+        )
+
     try:
-        with Live(
-            render_results(compute(), console.width, rule), console=console, auto_refresh=False
-        ) as live:
+        with Live(frame(), console=console, auto_refresh=False) as live:
             while True:
                 time.sleep(interval)
-                live.update(render_results(compute(), console.width, rule), refresh=True)
+                live.update(frame(), refresh=True)
     except KeyboardInterrupt:
         pass
+
+
+def watch_footer(lang: str, now: datetime | None = None) -> Text:
+    """``--watch``'s last line: when the table was refreshed (local time) and how to stop."""
+    moment = (now or datetime.now()).strftime("%H:%M:%S")
+    return Text(labels(lang)["watch_footer"].format(time=moment), style="bold")

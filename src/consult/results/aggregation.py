@@ -48,6 +48,9 @@ class ProposalResult:
     question: str
     rank: int
     stats: stats.ProposalStats
+    #: The proposal's number in the survey, as participants saw it ("Proposal 3 of 6"); not in
+    #: ``to_dict`` (the JSON keys are a contract; the order of ``survey.proposals`` gives it).
+    number: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -335,6 +338,7 @@ def _proposal_results(
             question=summaries[i][1].key,
             rank=rank,
             stats=summaries[i][2],
+            number=i + 1,
         )
         for rank, i in enumerate(order, 1)
     )
