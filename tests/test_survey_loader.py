@@ -319,7 +319,7 @@ def test_show_in_english() -> None:
         "Strongly support",
         "Proposal 1 of 6: Led by specialised S&T ministries",
         "when ministry-led.support <= 2",
-        "support >= 0.7 and opposition < 0.15",
+        "support >= 70% and opposition < 15%; against (mirrored): opposition >= 70%",
         "whole number 0..60",
     ]:
         assert text in out, text

@@ -106,7 +106,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "legend_groups": " 집단: {groups}.",
         "legend_rank": (
-            "순위: 지지도 순 (높은 것부터). P3 (번호): 참여자가 본 설문 속 제안 번호 (세 번째 제안)."
+            "순위: 지지도 순 (높은 것부터). P3 (번호): 참여자가 본 설문 속 제안 번호 "
+            "(세 번째 제안)."
         ),
         "watch_footer": "{time}에 갱신됨 · 멈추려면 Ctrl-C",
     },

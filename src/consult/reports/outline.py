@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from consult.i18n import Labels
 from consult.i18n.outline import LABELS
+from consult.results.aggregation import rule_in_words
 from consult.safe_text import strip_control
 from consult.survey.model import Question, Survey, survey_language
 
@@ -30,25 +31,26 @@ class RichText(Text):
 
 
 def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
+    words = Labels(LABELS, lang)
     line = RichText()
     line.append(q.id, style="bold")
-    line.append(f"  {Labels(LABELS, lang)('type.' + q.type)}", style="cyan")
+    line.append(f"  {words('type.' + q.type)}", style="cyan")
     details = []
     if q.scale:
-        details.append(f"scale {q.scale}")
+        details.append(words("scale_of", id=q.scale))
     if q.min is not None or q.max is not None or q.integer:  # only number questions have these
         bounds = ""
         if q.min is not None or q.max is not None:
             lo = "" if q.min is None else f"{q.min:g}"
             hi = "" if q.max is None else f"{q.max:g}"
             bounds = f"{lo}..{hi}"
-        details.append(("whole number " if q.integer else "") + bounds)
+        details.append((words["whole_number"] + " " if q.integer else "") + bounds)
     if q.options:
-        details.append(f"{len(q.options)} options")
-    details.append("required" if q.required else "optional")
+        details.append(words("options", n=len(q.options)))
+    details.append(words["required" if q.required else "optional"])
     line.append(f"  ({', '.join(d for d in details if d.strip())})", style="dim")
     if q.when:
-        line.append(f"  when {q.when}", style="yellow")
+        line.append(f"  {words('when', condition=q.when)}", style="yellow")
     line.append("\n")
     line.append(q.text.get(lang))
     if q.options and not q.kind.ranks_options:
@@ -60,67 +62,61 @@ def _question_line(q: Question, survey: Survey, lang: str) -> RichText:
 def render_outline(survey: Survey, lang: str | None = None) -> RenderableType:
     """The whole survey: header, groups, scales, consensus rule, then every section's questions."""
     lang = survey_language(survey, lang)
+    words = Labels(LABELS, lang)
     header = RichText()
     header.append(survey.title.get(lang), style="bold")
+    version = words("version", version=survey.version)
+    languages = words("languages", languages=", ".join(survey.languages))
+    header.append(f"\n{survey.id}  {version}  {languages}")
+    mode = survey.settings.enrolment
     header.append(
-        f"\n{survey.id}  version {survey.version}  languages {', '.join(survey.languages)}"
+        "  " + words("enrolment", enrolment=words.get(f"enrolment.{mode}", mode)), style="dim"
     )
-    header.append(f"  enrolment {survey.settings.enrolment}", style="dim")
     if survey.description:
         header.append("\n\n" + survey.description.get(lang))
     parts: list[RenderableType] = [Panel(header, expand=False)]
 
-    groups = Table(title="Stakeholder groups", title_justify="left", show_edge=False)
-    groups.add_column("id")
-    groups.add_column("label")
+    groups = Table(title=words["groups"], title_justify="left", show_edge=False)
+    groups.add_column(words["id"])
+    groups.add_column(words["label"])
     for g in survey.groups:
         groups.add_row(g.id, RichText(g.label.get(lang)))
     parts.append(groups)
 
     for scale in survey.scales:
-        table = Table(title=f"Scale {scale.id}", title_justify="left", show_edge=False)
-        table.add_column("value", justify="right")
-        table.add_column("label")
-        table.add_column("counts as")
+        table = Table(title=words("scale", id=scale.id), title_justify="left", show_edge=False)
+        table.add_column(words["value"], justify="right")
+        table.add_column(words["label"])
+        table.add_column(words["counts_as"])
         for point in scale.points:
             side = (
                 "support"
                 if point.value in scale.support
                 else ("opposition" if point.value in scale.opposition else "neutral")
             )
-            table.add_row(str(point.value), RichText(point.label.get(lang)), side)
+            table.add_row(str(point.value), RichText(point.label.get(lang)), words["side." + side])
         if scale.abstain:
-            table.add_row("–", RichText(scale.abstain.get(lang)), "left out of statistics")
+            table.add_row("–", RichText(scale.abstain.get(lang)), words["abstain"])
         parts.append(table)
 
-    rule = survey.consensus
-    rule_text = RichText("Consensus rule, agreed in advance: ", style="bold")
-    rule_text.append(
-        "for when " + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.for_)
-    )
-    if rule.against:
-        rule_text.append(
-            "; against when "
-            + " and ".join(f"{c.measure} {c.op} {c.threshold:g}" for c in rule.against)
-        )
-    scope = "the panel as a whole" if rule.scope == "panel" else "every stakeholder group"
-    rule_text.append(
-        f"; must hold in {scope}; contested when groups differ by {rule.contested_gap:.0%} or more"
-    )
+    # The rule in the very words of ``consult results`` and the report's Method sheet.
+    rule_text = RichText(words["rule"], style="bold")
+    rule_text.append(rule_in_words(survey, lang))
     parts.append(rule_text)
 
     if survey.settings.consent:
         parts.append(
-            Panel(RichText(survey.settings.consent.get(lang)), title="Consent", expand=False)
+            Panel(RichText(survey.settings.consent.get(lang)), title=words["consent"], expand=False)
         )
 
     if survey.profile:
-        tree = Tree(RichText("Profile", style="bold magenta"))
+        tree = Tree(RichText(words["profile"], style="bold magenta"))
         for q in survey.profile:
             tree.add(_question_line(q, survey, lang))
         parts.append(tree)
     for number, proposal in enumerate(survey.proposals, 1):
-        label = RichText(f"Proposal {number} of {len(survey.proposals)}: ", style="bold magenta")
+        heading = words("proposal", number=number, total=len(survey.proposals))
+        label = RichText(heading, style="bold magenta")
         label.append(proposal.title.get(lang), style="bold")
         label.append(f"  [{proposal.id}]", style="dim")
         tree = Tree(label)
@@ -129,7 +125,7 @@ def render_outline(survey: Survey, lang: str | None = None) -> RenderableType:
             tree.add(_question_line(q, survey, lang))
         parts.append(tree)
     if survey.closing:
-        tree = Tree(RichText("Closing questions", style="bold magenta"))
+        tree = Tree(RichText(words["closing"], style="bold magenta"))
         for q in survey.closing:
             tree.add(_question_line(q, survey, lang))
         parts.append(tree)

@@ -140,24 +140,47 @@ class Results:
         }
 
 
-def describe_rule(rule: stats.ConsensusRule, lang: str = "en") -> str:
-    """The consensus rule in one line of words (English or Korean), as the survey states it."""
+def describe_rule(
+    rule: stats.ConsensusRule, lang: str = "en", scale: stats.ScaleSpec | None = None
+) -> str:
+    """The consensus rule in one line of words (English or Korean), as the survey states it.
+
+    Shares are percent (``70%``, ``67.5%``: never rounded across), the contested gap in points
+    (``30 pp``): the same words in ``consult results``, the report and ``consult survey show``.
+    A mirrored "against" side is spelt out on ``scale`` (the first proposal's), marked as
+    mirrored; without a scale, a side whose median or mean thresholds depend on the scale is
+    only said to be mirrored.
+    """
     words = Labels(RULE_WORDS, lang)
 
     def criterion(c: stats.Criterion) -> str:
         share = c.measure in ("support", "opposition", "neutral", "percent_agreement")
-        threshold = f"{c.threshold:.0%}" if share else f"{c.threshold:g}"
+        threshold = f"{round(c.threshold * 100, 4):g}%" if share else f"{c.threshold:g}"
         return f"{words.get(c.measure, c.measure)} {c.op} {threshold}"
 
     def side(criteria: tuple[stats.Criterion, ...]) -> str:
         return words["and"].join(criterion(c) for c in criteria)
 
     parts = [f"{words['for']}: {side(rule.for_)}"]
-    if rule.against:
+    if rule.mirror:
+        reflected = any(c.measure in ("median", "mean") for c in rule.for_)
+        if scale is None and reflected:
+            parts.append(f"{words['against']}: {words['mirrored']}")
+        else:
+            against = rule.against_on(scale or stats.ScaleSpec((0, 1), frozenset(), frozenset()))
+            parts.append(f"{words['against']} ({words['mirrored']}): {side(against)}")
+    elif rule.against:
         parts.append(f"{words['against']}: {side(rule.against)}")
     parts.append(words["panel" if rule.scope == "panel" else "every_group"])
-    parts.append(words["contested"].format(gap=f"{rule.contested_gap:.0%}"))
+    parts.append(words["contested"].format(gap=f"{round(rule.contested_gap * 100, 4):g} pp"))
     return "; ".join(parts)
+
+
+def rule_in_words(survey: Survey, lang: str = "en") -> str:
+    """The survey's consensus rule in words, a mirrored side on its first proposal's scale."""
+    first = survey.proposals[0].support_question.scale if survey.proposals else None
+    scale = survey.scale(first).spec if first else None
+    return describe_rule(survey.consensus, lang, scale)
 
 
 def iter_comments(
@@ -293,7 +316,7 @@ def aggregate(
         unplaced=unplaced,
         wordings=wordings,
         alpha_ordinal=alpha,
-        consensus_rule=describe_rule(survey.consensus, lang),
+        consensus_rule=rule_in_words(survey, lang),
         alpha_scope=alpha_scope,
         concordance=concordance,
     )
