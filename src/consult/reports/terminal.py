@@ -138,7 +138,7 @@ def _main_table(
     if roomy:  # narrower, the number starts the title: "P3 Title"
         table.add_column(t["number"], no_wrap=True)
     if proposal_width is None:
-        proposal_width = _proposal_widths(results)[0]
+        proposal_width = _proposal_widths(results, numbered=not roomy)[0]
     table.add_column(t["proposal"], width=proposal_width, overflow="fold")
     table.add_column("n", justify="right", no_wrap=True)
     if layout.abstention:
@@ -202,9 +202,11 @@ def _group_cell(
     return shown + (SMALL if group in p.stats.small_groups else "")
 
 
-def _proposal_widths(results: Results) -> tuple[int, int]:
-    """The Proposal column's narrowest comfortable width and its widest useful one."""
-    titles = [p.title for p in results.proposals] or [""]
+def _proposal_widths(results: Results, numbered: bool = False) -> tuple[int, int]:
+    """The Proposal column's narrowest comfortable width and its widest useful one;
+    ``numbered``: for titles that start with the proposal's number (``P3 Title``)."""
+    titles = [f"{number(p)} {p.title}" if numbered else p.title for p in results.proposals]
+    titles = titles or [""]
     widest = min(PROPOSAL_MAX, max(max(cell_len(title) for title in titles), 8))
     narrowest = min(widest, max(PROPOSAL_MIN, min(24, max(map(_longest_word, titles)))))
     return narrowest, widest
@@ -267,8 +269,8 @@ def choose_layout(
     more), down to 6 columns: about 40 columns in all. Narrower still, rich squeezes the other
     columns too, and figures can be cut.
     """
-    narrowest, widest = _proposal_widths(results)
     for layout in LAYOUTS:
+        narrowest, widest = _proposal_widths(results, numbered=not layout.group_labels)
         # The Abst. column is the first to go: it never costs a title its room.
         least = widest if layout.abstention else narrowest
         needed = natural_width(_main_table(results, layout, least, figures))
