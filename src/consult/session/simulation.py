@@ -16,48 +16,261 @@ from typing import Any
 
 from consult.errors import InputError
 from consult.store import Store
-from consult.survey.model import Question, Survey
+from consult.survey.model import Proposal, Question, Survey
 
 ABSTAIN_RATE = 0.03
 # Share of optional questions (comments) a simulated person answers: a few comments each,
 # as in real consultations, not one on every proposal.
 OPTIONAL_ANSWER_RATE = 0.15
 
-_REASONS = {
-    "en": [
-        "The ministries already involved would lose the coordination they have built up.",
-        "It risks splitting diplomacy between two voices abroad.",
-        "There is no budget attached, so it would stay on paper.",
-        "Diplomats, not scientists, should speak for the country abroad.",
-        "This needs a clearer division of roles first.",
-        "Legislation is slow; an agreement between ministries would work sooner.",
-    ],
-    "ko": [
-        "기존 부처 간 조정 체계가 약해질 수 있습니다.",
-        "대외적으로 목소리가 둘로 나뉠 위험이 있습니다.",
-        "예산 없이 선언에 그칠 가능성이 큽니다.",
-        "역할 분담을 먼저 분명히 해야 합니다.",
-    ],
+#: What simulated participants write about each proposal of the bundled example survey
+#: (surveys/st-diplomacy-roundtable.yaml), by side: "against" (a reason for opposing), "for"
+#: (a reason for supporting) and "comment" (neither). Other surveys' proposals get
+#: :data:`_ANY_PROPOSAL`, which names the proposal's title.
+_BY_PROPOSAL: dict[str, dict[str, dict[str, list[str]]]] = {
+    "ministry-led": {
+        "against": {
+            "en": [
+                "S&T ministries know the technology but not the negotiating table; diplomacy "
+                "should stay with the foreign ministry.",
+                "Putting one ministry in charge would sideline the others already abroad.",
+            ],
+            "ko": [
+                (
+                    "과학기술 부처는 기술은 알지만 협상 "
+                    "경험이 부족하므로 외교는 외교부가 맡아야 합니다."
+                ),
+                "한 부처가 주도하면 이미 해외에서 활동 중인 다른 부처가 소외됩니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "AI and quantum talks need people who understand the technology; the S&T "
+                "ministries have them.",
+                "A specialised ministry would give Korea one consistent technical voice.",
+            ],
+            "ko": [
+                (
+                    "AI·양자 협상에는 기술을 이해하는 사람이 "
+                    "필요하고 과학기술 부처에 그런 인력이 있습니다."
+                ),
+                "전문 부처가 주도하면 기술 문제에 일관된 목소리를 낼 수 있습니다.",
+            ],
+        },
+        "comment": {
+            "en": ["Whichever ministry leads, the foreign ministry must stay closely involved."],
+            "ko": ["어느 부처가 주도하든 외교부가 긴밀히 참여해야 합니다."],
+        },
+    },
+    "public-private-networks": {
+        "against": {
+            "en": [
+                "Companies in AI and quantum compete abroad; a shared network would expose "
+                "their know-how.",
+                "Public-private networks blur who speaks for the government.",
+            ],
+            "ko": [
+                "AI·양자 기업은 해외에서 경쟁 관계라 공동 네트워크는 기술 유출 위험이 있습니다.",
+                "민관 네트워크는 누가 정부를 대표하는지 모호하게 만듭니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "Most AI, quantum and bio expertise sits in companies and universities; the "
+                "network brings it in.",
+                "Partners abroad expect industry at the table in technology cooperation.",
+            ],
+            "ko": [
+                (
+                    "AI·양자·바이오 전문성은 대부분 기업과 대학에 "
+                    "있으므로 네트워크가 이를 끌어올 수 있습니다."
+                ),
+                "해외 파트너는 기술협력에 산업계가 함께하기를 기대합니다.",
+            ],
+        },
+        "comment": {
+            "en": ["The network needs clear rules on what members may share."],
+            "ko": ["네트워크 참여자가 공유할 수 있는 범위에 대한 명확한 규칙이 필요합니다."],
+        },
+    },
+    "legal-foundation": {
+        "against": {
+            "en": [
+                "A new law on S&T cooperation is slow to pass and rigid once passed; an "
+                "agreement between ministries would work sooner.",
+                "The existing science and technology acts already cover international cooperation.",
+            ],
+            "ko": [
+                "국제 과학기술협력 법률은 제정이 느리고 경직적이므로 부처 간 협약이 더 빠릅니다.",
+                "기존 과학기술 관련 법률이 이미 국제협력을 다루고 있습니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "Only a law keeps international S&T cooperation going when the administration "
+                "changes.",
+                "A legal basis would secure a multi-year budget for joint research.",
+            ],
+            "ko": [
+                "정권이 바뀌어도 국제 과학기술협력이 이어지려면 법률이 필요합니다.",
+                "법적 기반이 있으면 공동연구 예산을 여러 해에 걸쳐 확보할 수 있습니다.",
+            ],
+        },
+        "comment": {
+            "en": ["The law should name who coordinates, not only state goals."],
+            "ko": ["법률에는 목표뿐 아니라 조정 주체도 명시해야 합니다."],
+        },
+    },
+    "inter-ministerial-strategy": {
+        "against": {
+            "en": [
+                "An inter-ministerial strategy without one accountable lead becomes a list "
+                "of each ministry's plans.",
+                "Another strategy document adds coordination meetings, not results.",
+            ],
+            "ko": [
+                "책임 주체 없는 범부처 전략은 부처별 계획의 나열에 그칩니다.",
+                "전략 문서가 하나 더 생기면 회의만 늘고 성과는 없습니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "One strategy would stop ministries and agencies duplicating their "
+                "international programmes.",
+                "Research institutes need a single strategy to plan their cooperation abroad.",
+            ],
+            "ko": [
+                "하나의 전략이 있으면 부처와 기관의 국제협력 사업 중복을 막을 수 있습니다.",
+                "연구기관이 해외 협력을 계획하려면 단일 전략이 필요합니다.",
+            ],
+        },
+        "comment": {
+            "en": ["The strategy needs a secretariat with real authority over budgets."],
+            "ko": ["예산에 실질적 권한을 가진 사무국이 전략에 필요합니다."],
+        },
+    },
+    "global-agendas": {
+        "against": {
+            "en": [
+                "Korea's contribution on climate and health is too small to lead those "
+                "agendas; it should focus on its own technologies.",
+                "Global issues are crowded with larger donors; leadership there is costly.",
+            ],
+            "ko": [
+                (
+                    "기후·보건 분야에서 한국의 기여는 의제를 "
+                    "주도하기에 작으므로 강점 기술에 집중해야 합니다."
+                ),
+                "글로벌 난제 분야에는 큰 공여국이 많아 주도하려면 비용이 큽니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "Solving climate and health problems with technology earns Korea a voice "
+                "others listen to.",
+                "Partner countries value Korea's experience of fast technology development.",
+            ],
+            "ko": [
+                "기후·보건 문제를 기술로 해결하면 국제사회에서 발언권을 얻을 수 있습니다.",
+                "협력국은 한국의 빠른 기술발전 경험을 높이 평가합니다.",
+            ],
+        },
+        "comment": {
+            "en": ["Start with one global issue where Korean research is strong."],
+            "ko": ["한국의 연구 역량이 강한 글로벌 난제 하나부터 시작해야 합니다."],
+        },
+    },
+    "international-leadership": {
+        "against": {
+            "en": [
+                "Leadership roles at the G20 and the World Bank take diplomats and money "
+                "Korea would need at home.",
+                "The G20 and the World Bank are not where science and technology rules are set.",
+            ],
+            "ko": [
+                "G20·세계은행에서 주도적 역할을 맡으려면 국내에 필요한 인력과 예산이 듭니다.",
+                "G20과 세계은행은 과학기술 규범이 만들어지는 곳이 아닙니다.",
+            ],
+        },
+        "for": {
+            "en": [
+                "A role at the G20 and the World Bank would let Korea shape technology funding "
+                "for developing countries.",
+                "Korea is ready to chair S&T work at the G20; it should seek it.",
+            ],
+            "ko": [
+                "G20·세계은행에서 역할을 맡으면 개발도상국 기술 지원의 방향을 정할 수 있습니다.",
+                "한국은 G20 과학기술 논의를 이끌 준비가 되어 있습니다.",
+            ],
+        },
+        "comment": {
+            "en": ["Pick one G20 working group and lead it well, rather than many."],
+            "ko": ["G20 실무그룹 여러 곳보다 한 곳을 제대로 이끄는 것이 좋습니다."],
+        },
+    },
 }
+#: For any other proposal: texts that name its title (``{title}``), by side and language.
+_ANY_PROPOSAL: dict[str, dict[str, list[str]]] = {
+    "against": {
+        "en": [
+            "I oppose \u201c{title}\u201d: it needs a clearer division of roles first.",
+            "\u201c{title}\u201d has no budget attached, so it would stay on paper.",
+        ],
+        "ko": [
+            "\u201c{title}\u201d에 반대합니다. 역할 분담을 먼저 분명히 해야 합니다.",
+            "\u201c{title}\u201d은(는) 예산이 없어 선언에 그칠 가능성이 큽니다.",
+        ],
+    },
+    "for": {
+        "en": [
+            "I support \u201c{title}\u201d: it is overdue.",
+            "\u201c{title}\u201d would make the work abroad more consistent.",
+        ],
+        "ko": [
+            "\u201c{title}\u201d을(를) 지지합니다. 이미 늦었습니다.",
+            "\u201c{title}\u201d은(는) 대외 활동의 일관성을 높일 것입니다.",
+        ],
+    },
+    "comment": {
+        "en": ["On \u201c{title}\u201d: the details of governance matter most."],
+        "ko": ["\u201c{title}\u201d: 거버넌스 세부 설계가 가장 중요합니다."],
+    },
+}
+#: Free text that belongs to no proposal (closing questions).
 _COMMENTS = {
     "en": [
-        "Agree in principle, but the details of governance matter most.",
         "Researchers need to be involved from the start, not consulted at the end.",
-        "Start with AI and quantum, where the international rules are being written now.",
         "Make sure this survives changes of administration.",
         "Private companies hold much of the expertise; bring them in early.",
         "Link this to the existing bilateral S&T agreements.",
-        "Korea can offer its experience of fast technology development to partner countries.",
-        "A small secretariat with real authority would do more than a new committee.",
     ],
     "ko": [
-        "원칙적으로 동의하지만 거버넌스 세부 설계가 가장 중요합니다.",
         "연구자들이 처음부터 참여해야 합니다.",
-        "국제 규범이 지금 만들어지고 있는 AI와 양자부터 시작해야 합니다.",
         "정권이 바뀌어도 지속될 수 있어야 합니다.",
         "민간 기업의 전문성을 초기부터 활용해야 합니다.",
+        "기존 양자 과학기술협력 협정과 연계해야 합니다.",
     ],
 }
+
+
+def follow_up_side(survey: Survey, question: Question) -> str | None:
+    """Which side a follow-up is for, from its ``when``: "against" when it shows only on the
+    opposition side of the scale it follows (``support <= 2``), "for" only on the support
+    side; None for anything else (no condition, a group condition, a mixed one)."""
+    when = question.when
+    if when is None or when.on_group:
+        return None
+    try:
+        target = survey.question(when.question)
+        spec = survey.scale(target.scale or "").spec
+    except (KeyError, StopIteration, AttributeError):
+        return None
+    shows = {v for v in spec.points if when.holds(v)}
+    if shows and shows <= spec.opposition:
+        return "against"
+    if shows and shows <= spec.support:
+        return "for"
+    return None
 
 
 @dataclass(frozen=True)
@@ -164,8 +377,24 @@ class _Respondent:
         return self.rng.random() < ABSTAIN_RATE
 
     def free_text(self, question: Question) -> str:
-        bank = _REASONS if question.when is not None and not question.when.on_group else _COMMENTS
-        return self.rng.choice(bank.get(self.lang) or bank["en"])
+        """About the question's proposal and on its side: a follow-up's side by its ``when``,
+        else the side this respondent took on the proposal; in the respondent's language."""
+        proposal = next((p for p in self.survey.proposals if p.id == question.proposal), None)
+        if proposal is None:
+            return self.rng.choice(_COMMENTS.get(self.lang) or _COMMENTS["en"])
+        side = follow_up_side(self.survey, question) or self.side_on(proposal)
+        title = proposal.title.get(self.lang)
+        texts = _BY_PROPOSAL.get(proposal.id, _ANY_PROPOSAL)[side]
+        return self.rng.choice(texts.get(self.lang) or texts["en"]).format(title=title)
+
+    def side_on(self, proposal: Proposal) -> str:
+        """ "for", "against" or "comment" (neutral, abstained, not yet answered)."""
+        question = proposal.support_question
+        spec = self.survey.scale(question.scale or "").spec
+        value = self.answers.get(question.key)
+        if value in spec.support:
+            return "for"
+        return "against" if value in spec.opposition else "comment"
 
     def answer(self, q: Question) -> Any:
         return q.kind.simulate(q, self.survey, self)
