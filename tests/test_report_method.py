@@ -187,3 +187,81 @@ def test_spreadsheet_rounding_never_disagrees_with_the_shown_figure() -> None:
     assert share_format(0.125, "12%") == "0.0%"
     assert share_format(0.7, "70%") == "0%"
     assert points_format(29.62962962962963, "29.6 pp") == '0.0" pp"'
+
+
+def test_method_lists_each_wording_and_the_summary_says_what_was_pooled(tmp_path) -> None:
+    """Responses on two wordings of the example (one proposal's title edited, the version
+    not): the Method sheet lists both with their counts, the Summary's note says which
+    proposal pooled an earlier wording, in the report's language. Through ``consult``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from consult.survey.loader import load_survey
+
+    consult = str(Path(sys.executable).parent / "consult")
+    example = Path(__file__).resolve().parents[1] / "surveys" / "st-diplomacy-roundtable.yaml"
+    db = tmp_path / "c.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [consult, "--db", str(db), *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    edited = tmp_path / "edited.yaml"
+    text = example.read_text(encoding="utf-8")
+    edited.write_text(
+        text.replace("title: {en: A legal foundation", "title: {en: A law of its own"),
+        encoding="utf-8",
+    )
+    run("simulate", str(example), "-n", "30", "--seed", "3")
+    run("simulate", str(edited), "-n", "5", "--seed", "4")
+    old, new = load_survey(example).hash, load_survey(edited).hash
+    for lang in ("en", "ko"):
+        out = tmp_path / f"{lang}.xlsx"
+        run("report", str(edited), "--include-simulated", "--lang", lang, "-o", str(out))
+        book = openpyxl.load_workbook(out)
+        method = book[{"en": "Method", "ko": "방법"}[lang]]
+        rows = [r for r in method.iter_rows(values_only=True) if r[0]]
+        name = {"en": "Wording answered", "ko": "응답한 설문 문구"}[lang]
+        wordings = [value for key, value in rows if key == name]
+        summary = book.worksheets[0]
+        note = next(
+            c for r in summary.iter_rows(values_only=True) for c in r
+            if isinstance(c, str) and "legal-foundation" in c
+        )  # fmt: skip
+        if lang == "en":
+            assert wordings == [
+                f"{new[:12]} (version 1.0): 5 responses, the current definition",
+                f"{old[:12]} (version 1.0): 30 responses, an earlier definition; proposals "
+                "worded otherwise: legal-foundation",
+            ]
+            assert (
+                "30 of 35 responses answered an earlier wording of proposal 'legal-foundation' "
+                "(A law of its own for international S&T cooperation); they are counted with the "
+                "current one." in note
+            )
+        else:
+            assert wordings == [
+                f"{new[:12]} (버전 1.0): 응답 5건, 현재 정의",
+                f"{old[:12]} (버전 1.0): 응답 30건, 이전 정의, 문구가 다른 제안: legal-foundation",
+            ]
+            assert (
+                "응답 35건 중 30건은 제안 'legal-foundation' (국제 과학기술협력의 법적 기반)의 "
+                in note
+            )
+    # One wording only: no such lines.
+    single = tmp_path / "single.db"
+    subprocess.run(
+        [consult, "--db", str(single), "simulate", str(example), "-n", "5", "--seed", "1"],
+        capture_output=True, check=True, timeout=120,
+    )  # fmt: skip
+    subprocess.run(
+        [consult, "--db", str(single), "report", str(example), "--include-simulated",
+         "-o", str(tmp_path / "one.xlsx")],
+        capture_output=True, check=True, timeout=120,
+    )  # fmt: skip
+    rows = openpyxl.load_workbook(tmp_path / "one.xlsx")["Method"].iter_rows(values_only=True)
+    assert not any(r[0] == "Wording answered" for r in rows)

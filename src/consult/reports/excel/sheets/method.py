@@ -79,6 +79,7 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
         ("m.title", r.title),
         ("m.version", s.version),
         ("m.hash", s.hash),
+        *wording_items(ctx),
         ("m.language", ctx.lang),
         ("m.rounds", label("round", n=flt.round) if flt.round else label("all_rounds")),
         ("m.respondents", f"{r.n_respondents} ({respondents})"),
@@ -106,6 +107,27 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
             f"openpyxl {openpyxl.__version__})",
         ),
     ]
+
+
+def wording_items(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """Each definition the responses were answered on (when more than one): its hash (12
+    characters), version, responses, current or earlier, and the proposals it words otherwise."""
+    label = ctx.label
+    items: list[tuple[str, Any]] = []
+    for w in ctx.data.results.wordings:
+        which = label("m.wording.current")
+        if not w["current"]:
+            proposals = ", ".join(w["proposals_changed"]) or "–"
+            which = label("m.wording.earlier", proposals=proposals)
+        text = label(
+            "m.wording.text",
+            hash=w["hash"][:12],
+            version=w["version"],
+            n=w["responses"],
+            which=which,
+        )
+        items.append(("m.wording", text))
+    return items
 
 
 def _rule_items(ctx: ReportContext) -> list[tuple[str, Any]]:

@@ -199,7 +199,21 @@ def _note(ctx: ReportContext, ws: Any) -> WriteOnlyCell:
         note += " " + ctx.label(key, n=rule.small_group)
     if any(p.stats.consensus == "insufficient" for p in ctx.results.proposals):
         note += " " + ctx.label("note.insufficient", n=rule.min_answers)
+    note += "".join(" " + line for line in wording_notes(ctx))
     return cell(ws, note + " " + ctx.label("note.rounding"), font=NOTE_FONT)
+
+
+def wording_notes(ctx: ReportContext) -> list[str]:
+    """A line per proposal some responses answered in an earlier wording (as the CLI says it):
+    "30 of 35 responses answered an earlier wording of proposal 'legal-foundation' (...)"."""
+    r = ctx.data.results
+    total = r.n_respondents + r.unplaced.get("responses", 0)
+    notes = []
+    for p in r.proposals:
+        n = sum(w["responses"] for w in r.wordings if p.id in w["proposals_changed"])
+        if n:
+            notes.append(ctx.label("note.wording", n=n, total=total, proposal=p.id, title=p.title))
+    return notes
 
 
 def flag_text(ctx: ReportContext, st: Any) -> str:
