@@ -117,8 +117,14 @@ _BY_PROPOSAL: dict[str, dict[str, dict[str, list[str]]]] = {
             ],
         },
         "comment": {
-            "en": ["The law should name who coordinates, not only state goals."],
-            "ko": ["법률에는 목표뿐 아니라 조정 주체도 명시해야 합니다."],
+            "en": [
+                "The law should name who coordinates, not only state goals.",
+                "Make sure this survives changes of administration.",
+            ],
+            "ko": [
+                "법률에는 목표뿐 아니라 조정 주체도 명시해야 합니다.",
+                "정권이 바뀌어도 지속될 수 있어야 합니다.",
+            ],
         },
     },
     "inter-ministerial-strategy": {
