@@ -207,7 +207,8 @@ def _proposal_widths(results: Results, numbered: bool = False) -> tuple[int, int
     ``numbered``: for titles that start with the proposal's number (``P3 Title``)."""
     titles = [f"{number(p)} {p.title}" if numbered else p.title for p in results.proposals]
     titles = titles or [""]
-    widest = min(PROPOSAL_MAX, max(max(cell_len(title) for title in titles), 8))
+    cap = PROPOSAL_MAX + (len(f"P{len(results.proposals)} ") if numbered else 0)
+    widest = min(cap, max(max(cell_len(title) for title in titles), 8))
     narrowest = min(widest, max(PROPOSAL_MIN, min(24, max(map(_longest_word, titles)))))
     return narrowest, widest
 
