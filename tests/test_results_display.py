@@ -145,3 +145,34 @@ def test_consult_results_rounds_by_the_rule(display) -> None:
     )
     assert "69.8%" in row_of(done.stdout, "Nearly")
     assert "14.8%" in row_of(done.stdout, "Backed")
+
+
+def test_survey_texts_reach_the_terminal_without_escapes(tmp_path) -> None:
+    """A title, a proposal title or a group label carrying terminal escapes (an OSC title,
+    a clear-screen, a bidi override) is shown without them in `consult results`."""
+    from survey_support import answer, survey_yaml
+
+    from consult.store import open_store
+    from consult.survey.loader import parse_survey
+
+    text = survey_yaml("  for: {support: '>= 70%'}").replace(
+        "title: Defects", 'title: "Defects\\e]0;pwned\\a"'
+    )
+    text = text.replace("title: First", 'title: "First\\e[2J\\u202eevil"')
+    text = text.replace("{id: a, label: A}", '{id: a, label: "A\\e[31mred"}')
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    survey = parse_survey(text, str(path))
+    with open_store(tmp_path / "c.db") as store:
+        for i in range(4):
+            answer(store, survey, "ab"[i % 2], {"first.support": 5, "second.support": 3})
+    done = subprocess.run(
+        [CONSULT, "--db", str(tmp_path / "c.db"), "results", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=True,
+    )
+    for raw in ("\x1b]0;", "\x1b[2J", "\u202e", "\x1b[31m"):
+        assert raw not in done.stdout
+    assert done.stdout.startswith("Defects\n") and "Firstevil" in done.stdout  # OSC body gone too

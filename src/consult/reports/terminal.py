@@ -160,13 +160,13 @@ def _main_table(
                     (cell_len(_group_cell(p, gid, figures)) for p in results.proposals), default=0
                 )
                 width = max(widest, min(14, _longest_word(label)))
-                table.add_column(Text(label), justify="right", width=width)
+                table.add_column(terminal_text(label), justify="right", width=width)
             else:
                 table.add_column(Text(gid), justify="right", no_wrap=True)
     for p in results.proposals:
         st = p.stats
         mark = t[st.consensus] if roomy else t[f"{st.consensus}_short"]
-        title = Text(p.title) if roomy else Text(f"{number(p)} {p.title}")
+        title = terminal_text(p.title if roomy else f"{number(p)} {p.title}")
         cells: list[RenderableType] = [str(p.rank), *([number(p)] if roomy else [])]
         cells += [title, str(st.panel.n_valid)]
         if layout.abstention:
@@ -293,13 +293,15 @@ def render_results(
     figures = Figures(rule)
     layout, proposal_width = choose_layout(results, width, figures)
     t = labels(results.language)
-    title = Text(results.title, style="bold")
+    title = terminal_text(results.title)
+    title.stylize("bold")
     counts = ", ".join(
         f"{results.groups[g]} {results.respondents[g]}" for g in shown_groups(results)
     )
     n = results.n_respondents
     total = t["response"] if n == 1 else t["responses"].format(n=n)
-    subtitle = Text(f"{total} ({counts})", style="dim")
+    subtitle = terminal_text(f"{total} ({counts})")
+    subtitle.stylize("dim")
     flt = results.filter
     notes = []
     if flt.include_simulated:
@@ -317,7 +319,9 @@ def render_results(
     parts: list[RenderableType] = [title, subtitle, table]
     if not layout.groups_inline:
         parts.extend(groups_tables(results, width, figures))
-    parts.append(Text(legend(results, layout, rule), style="dim"))
+    legend_text = terminal_text(legend(results, layout, rule))
+    legend_text.stylize("dim")
+    parts.append(legend_text)
     return RenderGroup(*parts)
 
 
