@@ -14,7 +14,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from run import CONSULT, Row, fmt_s  # type: ignore[import-not-found]
+from common import CONSULT, Row, fmt_s, table  # type: ignore[import-not-found]
 
 SURVEY = Path(__file__).resolve().parents[1] / "surveys" / "st-diplomacy-roundtable.yaml"
 
@@ -132,8 +132,6 @@ def case_bombs(workdir: Path) -> list[Row]:
 
 if __name__ == "__main__":
     import tempfile
-
-    from run import table  # type: ignore[import-not-found]
 
     size = sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else "small"
     with tempfile.TemporaryDirectory(prefix="consult-bench-") as tmp:

@@ -26,30 +26,19 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from common import CONSULT, Row, fmt_s, table  # type: ignore[import-not-found]
+
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-CONSULT = str(BIN / "consult")
+
 SURVEY_ID = "national-consultation"
 N_PROPOSALS = 45  # with 3 profile questions and optional comments: about 50 answers a person
 ANSWERS_PER_RESPONDENT_GUESS = 55.5  # measured: 88,162 answers from 1,587 people
 
 
 # --- measuring ------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    case: str
-    median: str
-    baseline: str
-    ratio: float | None
-    target: str
-    met: bool | None
-    note: str = ""
 
 
 def paired_medians(
@@ -130,14 +119,6 @@ def run(
         if text:
             return int(text)
     return usage.ru_maxrss
-
-
-def fmt_s(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.0f} ms"
-    return f"{seconds:.2f} s"
 
 
 # --- the synthetic national consultation ----------------------------------------------------
@@ -613,17 +594,6 @@ def as_installed() -> None:
 
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(Path(consult.__file__).parent, quiet=1)
-
-
-def table(rows: list[Row]) -> str:
-    head = "| case | median | baseline | ratio | target | met |\n|---|---|---|---|---|---|\n"
-    body = []
-    for r in rows:
-        ratio = "–" if r.ratio is None else f"{r.ratio:.2f}x"
-        met = "–" if r.met is None else ("yes" if r.met else "**no**")
-        median = r.median + (f" ({r.note})" if r.note else "")
-        body.append(f"| {r.case} | {median} | {r.baseline} | {ratio} | {r.target} | {met} |")
-    return head + "\n".join(body) + "\n"
 
 
 def main() -> None:
