@@ -50,12 +50,8 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
         isinstance(version, bool) or not isinstance(version, str | int | float)
     ):
         v.problem(v.line_of(top, "version"), "version", "expected a version such as '1.0'")
-    title = v.text(top["title"], "title", v.line_of(top, "title")) if "title" in top else None
-    description = (
-        v.text(top["description"], "description", v.line_of(top, "description"))
-        if "description" in top
-        else None
-    )
+    title = v.text_at(top, "title", "")
+    description = v.text_at(top, "description", "")
     groups = _groups(v, top)
     v.group_ids = tuple(g.id for g in groups)
     v.question_named_group = some_question_named(top, GROUP_SUBJECT)
@@ -138,11 +134,7 @@ def _groups(v: Validator, top: LocDict) -> tuple[Group, ...]:
             )
             gid = None
         v.unique(seen, gid, v.line_of(item, "id"), join(path, "id"))
-        label = (
-            v.text(item["label"], join(path, "label"), v.line_of(item, "label"))
-            if "label" in item
-            else None
-        )
+        label = v.text_at(item, "label", path)
         if gid and label:
             out.append(Group(gid, label))
     return tuple(out)
@@ -207,11 +199,7 @@ def _scale_points(v: Validator, item: LocDict, path: str) -> tuple[ScalePoint, .
             continue
         v.keys(point, pp, {"value", "label"}, {"value", "label"})
         value = v.number(point, "value", pp, integer=True)
-        label = (
-            v.text(point["label"], join(pp, "label"), v.line_of(point, "label"))
-            if "label" in point
-            else None
-        )
+        label = v.text_at(point, "label", pp)
         if value is not None and out and value <= out[-1].value:
             v.problem(v.line_of(point, "value"), join(pp, "value"), "point values must increase")
             continue
@@ -288,16 +276,8 @@ def _proposals(
         )
         pid = v.ident(item, "id", path)
         v.unique(ids_seen, pid, v.line_of(item, "id"), join(path, "id"))
-        title = (
-            v.text(item["title"], join(path, "title"), v.line_of(item, "title"))
-            if "title" in item
-            else None
-        )
-        statement = (
-            v.text(item["statement"], join(path, "statement"), v.line_of(item, "statement"))
-            if "statement" in item
-            else None
-        )
+        title = v.text_at(item, "title", path)
+        statement = v.text_at(item, "statement", path)
         questions = _questions(v, item, "questions", pid, ctx, {}, required_list=True, base=path)
         if questions and not any(q.kind.measures_support for q in questions):
             v.problem(
@@ -364,16 +344,8 @@ def _question(
     v.keys(item, path, allowed, {"id", "type", "text"} | (kind.required_keys if kind else set()))
     qid = v.ident(item, "id", path)
     v.unique(ids_seen, qid, v.line_of(item, "id"), join(path, "id"))
-    text = (
-        v.text(item["text"], join(path, "text"), v.line_of(item, "text"))
-        if "text" in item
-        else None
-    )
-    help_text = (
-        v.text(item["help"], join(path, "help"), v.line_of(item, "help"))
-        if "help" in item
-        else None
-    )
+    text = v.text_at(item, "text", path)
+    help_text = v.text_at(item, "help", path)
     default = kind.required_by_default if kind else True
     required = v.boolean(item, "required", path, default=default)
     key = f"{proposal}.{qid}" if proposal and qid else qid

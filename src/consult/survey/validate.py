@@ -101,6 +101,13 @@ class Validator:
             return None
         return value
 
+    def text_at(self, data: LocDict, key: str, path: str) -> Text | None:
+        """The text under ``key`` of ``data`` (None when the key is absent: ``keys`` reports a
+        missing required one), checked as :meth:`text` checks it."""
+        if key not in data:
+            return None
+        return self.text(data[key], join(path, key), self.line_of(data, key))
+
     def text(self, value: Any, path: str, line: int | None) -> Text | None:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             text = str(value).strip()
