@@ -21,7 +21,7 @@ from consult.i18n.session import LABELS
 from consult.session.throttle import lookup  # noqa: F401 - re-exported: flow.lookup
 from consult.store import CODE_ALPHABET, Participant, Response, Store, normalise_code
 from consult.store.surveys import survey_version
-from consult.survey.model import ABSTAIN, Question, Survey
+from consult.survey.model import Question, Survey
 
 
 class Outcome(Enum):
@@ -265,23 +265,9 @@ class Sections:
 
 
 def format_answer(survey: Survey, question: Question, value: Any, lang: str) -> str:
-    """An answer as the participant reads it back (plain text: neutralise it before showing)."""
-    if value is None:
-        return ""
-    if question.type == "scale":
-        scale = survey.scale(question.scale or "")
-        if value == ABSTAIN:
-            return scale.abstain.get(lang) if scale.abstain else ABSTAIN
-        return f"{value} {scale.label(value, lang)}"
-    if question.type == "single_choice":
-        return option_label(question, value, lang)
-    if question.type == "multiple_choice":
-        return ", ".join(option_label(question, v, lang) for v in value)
-    if question.type == "ranking":
-        return format_ranking(question, value, lang)
-    if isinstance(value, float) and value.is_integer() and question.integer:
-        return str(int(value))
-    return str(value)
+    """An answer as the participant reads it back (plain text: neutralise it before showing);
+    each question type says how (``consult.survey.question_types``)."""
+    return question.kind.format(question, value, lang, survey)
 
 
 def format_ranking(question: Question, order: list[str], lang: str) -> str:

@@ -188,10 +188,10 @@ def _follow_up_lines(ctx: ReportContext, q: Question) -> list[tuple[Line, str | 
     r = ctx.results
     label = ctx.label
     out: list[Line | tuple[Line, str]] = []
-    if q.type == "text" and not ctx.with_comments:
+    if q.kind.free_text and not ctx.with_comments:
         total = sum(r.comment_counts.get(q.key, {}).values())
         out.append(lambda ws: [cell(ws, label("detail.left_out", n=total), font=NOTE_FONT)])
-    elif q.type == "text":
+    elif q.kind.free_text:
         total = sum(r.comment_counts.get(q.key, {}).values())
         texts = [(c["group"], c["text"]) for c in ctx.data.follow_ups(q.key, FOLLOW_UP_LIMIT)]
         if not texts:
