@@ -3,10 +3,9 @@ never holds the write lock for long (issue 14, items 1 and 2).
 
 The pty test holds the database's write lock from another process (``BEGIN IMMEDIATE`` in a
 plain sqlite3 connection, a sleep, ``COMMIT``) while a participant and a kiosk are mid-survey.
-The issue asked for a 90 s hold; the test holds it for ``CONSULT_TEST_LOCK_HOLD`` seconds,
-8 by default, which already exceeds every wait in the code (1 s before the message, 1 s per
-retry): ``CONSULT_TEST_LOCK_HOLD=90 pytest tests/test_kiosk_hardening.py`` runs the issue's
-figure.
+The lock is held for the issue's 90 s (``CONSULT_TEST_LOCK_HOLD`` seconds: 8 already exceed
+every wait in the code, 1 s before the message and 1 s per retry, so
+``CONSULT_TEST_LOCK_HOLD=8`` is enough while iterating); the test is marked slow.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ from pty_support import (  # noqa: E402
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("pty tests are POSIX only", allow_module_level=True)
 
-HOLD = float(os.environ.get("CONSULT_TEST_LOCK_HOLD", "8"))
+HOLD = float(os.environ.get("CONSULT_TEST_LOCK_HOLD", "90"))
 CTRL_Z, CTRL_BACKSLASH, CTRL_D = "\x1a", "\x1c", "\x04"
 
 HOLDER = """\
@@ -76,6 +75,7 @@ def running(pid: int) -> bool:
 
 
 @pytest.mark.pty
+@pytest.mark.slow
 def test_participant_and_kiosk_wait_out_a_held_lock_and_the_kiosk_ignores_escape_keys(
     tmp_path: Path,
 ) -> None:
