@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 
@@ -263,3 +264,19 @@ def test_bootstrap_intervals_contain_the_mean_rank(ranks: list[list[int]], seed:
 
 def test_kendall_w_result_type() -> None:
     assert isinstance(kendall_w_from_ranks([[1, 2], [2, 1], [1, 2]]), KendallW)
+
+
+@pytest.mark.parametrize(
+    ("k", "q"), [(2, 1.960), (3, 2.241), (4, 2.394), (5, 2.498), (6, 2.576), (10, 2.773)]
+)
+def test_critical_difference_matches_demsar_2006_table_5b(k: int, q: float) -> None:
+    """Demšar (2006), Table 5(b): Bonferroni-Dunn critical values q0.05 for k items; the
+    critical difference is q * sqrt(k (k + 1) / (6 N)). Checked with N = 14 raters."""
+    from consult.stats import neighbours_within, rank_critical_difference
+
+    cd = rank_critical_difference(k, 14)
+    assert cd == pytest.approx(q * math.sqrt(k * (k + 1) / (6 * 14)), abs=0.001)
+    ranks = {chr(97 + i): 1 + i * cd * 0.99 for i in range(k)}  # neighbours just inside CD
+    assert len(neighbours_within(ranks, cd)) == k - 1
+    apart = {chr(97 + i): 1 + i * cd * 1.01 for i in range(k)}
+    assert neighbours_within(apart, cd) == []
