@@ -44,6 +44,11 @@ def random_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def unusable_code_hash() -> str:
+    """A code hash no code has (random): for simulated participants, who never log in."""
+    return secrets.token_hex(32)
+
+
 def fresh_code(taken: set[str], length: int, prefix: str) -> str:
     """A random code not in ``taken`` (which it joins)."""
     while True:
@@ -88,9 +93,8 @@ class SqliteBulk:
                 ).lastrowid
             )
         marker = PENDING.format(session=session)
-        # Read without the lock: a code another process takes meanwhile fails our insert
+        # Read without the lock: a pseudonym another process takes meanwhile fails our insert
         # (UNIQUE) rather than being shared, and is one chance in hundreds of millions.
-        taken_codes = {c for (c,) in self.conn.execute("SELECT code_hash FROM participants")}
         taken_names = {p for (p,) in self.conn.execute("SELECT pseudonym FROM participants")}
         span: list[int] = []  # the first and last participant id written
         batch: list[Respondent] = []
@@ -99,7 +103,7 @@ class SqliteBulk:
         def write() -> None:
             nonlocal size, total
             ctx = (survey_id, survey_hash, round, session, marker, stamp)
-            seconds = self._write_batch(ctx, batch, taken_codes, taken_names, span)
+            seconds = self._write_batch(ctx, batch, taken_names, span)
             total += len(batch)
             batch.clear()
             # Aim the next batch at batch_seconds of work, growing at most fourfold at a time.
@@ -126,19 +130,14 @@ class SqliteBulk:
         self,
         ctx: tuple[str, str, int, int, str, str],
         batch: list[Respondent],
-        taken_codes: set[str],
         taken_names: set[str],
         span: list[int],
     ) -> float:
         """Write one batch in one short transaction; returns the seconds it held the lock."""
         survey_id, survey_hash, round, session, marker, stamp = ctx
-        # Codes are drawn before the lock is taken: the transaction does only the writing.
+        # Drawn before the lock is taken: the transaction does only the writing.
         names = [
-            (
-                secrets.token_hex(32),  # a code hash no code has: they never log in
-                fresh_code(taken_names, PSEUDONYM_LENGTH, "P-"),
-            )
-            for _ in batch
+            (unusable_code_hash(), fresh_code(taken_names, PSEUDONYM_LENGTH, "P-")) for _ in batch
         ]
         start = time.perf_counter()
         with self.transaction():

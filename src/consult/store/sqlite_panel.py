@@ -7,7 +7,6 @@ was just issued or just typed, never when read back.
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -28,11 +27,6 @@ from consult.store.records import (
     now,
 )
 from consult.store.sqlite_bulk import random_code
-
-
-def unusable_code_hash() -> str:
-    """A code hash no code has (random): for simulated participants, who never log in."""
-    return secrets.token_hex(32)
 
 
 def iso_ago(seconds: float) -> str:
