@@ -120,11 +120,7 @@ def _groups(v: Validator, top: LocDict) -> tuple[Group, ...]:
         return ()
     out: list[Group] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(items):
-        path = f"groups[{i}]"
-        item = v.mapping(raw, path, v.line_of(items, i))
-        if item is None:
-            continue
+    for path, item in v.mappings(items, "groups"):
         v.keys(item, path, {"id", "label"}, {"id", "label"})
         gid = v.ident(item, "id", path)
         if gid in RESERVED_GROUP_IDS:
@@ -148,11 +144,7 @@ def _scales(v: Validator, top: LocDict) -> tuple[Scale, ...]:
         return ()
     out: list[Scale] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(items):
-        path = f"scales[{i}]"
-        item = v.mapping(raw, path, v.line_of(items, i))
-        if item is None:
-            continue
+    for path, item in v.mappings(items, "scales"):
         v.keys(
             item,
             path,
@@ -192,11 +184,7 @@ def _scale_points(v: Validator, item: LocDict, path: str) -> tuple[ScalePoint, .
     if len(items) < 2:
         v.problem(items.line, ppath, "a scale needs at least two points")
     out: list[ScalePoint] = []
-    for j, raw in enumerate(items):
-        pp = f"{ppath}[{j}]"
-        point = v.mapping(raw, pp, v.line_of(items, j))
-        if point is None:
-            continue
+    for pp, point in v.mappings(items, ppath):
         v.keys(point, pp, {"value", "label"}, {"value", "label"})
         value = v.number(point, "value", pp, integer=True)
         label = v.text_at(point, "label", pp)
@@ -263,11 +251,7 @@ def _proposals(
     if items is None:
         return ()
     out: list[Proposal] = []
-    for i, raw in enumerate(items):
-        path = f"proposals[{i}]"
-        item = v.mapping(raw, path, v.line_of(items, i))
-        if item is None:
-            continue
+    for path, item in v.mappings(items, "proposals"):
         v.keys(
             item,
             path,
@@ -309,11 +293,7 @@ def _questions(
         return ()
     out: list[Question] = []
     known: dict[str, Question] = {}
-    for i, raw in enumerate(items):
-        qpath = f"{path}[{i}]"
-        item = v.mapping(raw, qpath, v.line_of(items, i))
-        if item is None:
-            continue
+    for qpath, item in v.mappings(items, path):
         q = _question(v, item, qpath, proposal, ctx, ids_seen, known, items)
         if q is not None:
             out.append(q)

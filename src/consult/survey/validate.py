@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from consult.errors import Problem
@@ -101,6 +102,15 @@ class Validator:
             return None
         return value
 
+    def mappings(self, items: LocList, path: str) -> Iterator[tuple[str, LocDict]]:
+        """Each item of ``items`` that is a mapping, with its path (``path[i]``); an item that
+        is not one is reported and skipped."""
+        for i, raw in enumerate(items):
+            item_path = f"{path}[{i}]"
+            item = self.mapping(raw, item_path, self.line_of(items, i))
+            if item is not None:
+                yield item_path, item
+
     def text_at(self, data: LocDict, key: str, path: str) -> Text | None:
         """The text under ``key`` of ``data`` (None when the key is absent: ``keys`` reports a
         missing required one), checked as :meth:`text` checks it."""
@@ -181,19 +191,11 @@ class Validator:
             return (), None
         out: list[Option] = []
         seen: dict[str, int] = {}
-        for j, entry in enumerate(items):
-            op = f"{opath}[{j}]"
-            data = self.mapping(entry, op, self.line_of(items, j))
-            if data is None:
-                continue
+        for op, data in self.mappings(items, opath):
             self.keys(data, op, {"id", "label"}, {"id", "label"})
             oid = self.ident(data, "id", op)
             self.unique(seen, oid, self.line_of(data, "id"), join(op, "id"))
-            label = (
-                self.text(data["label"], join(op, "label"), self.line_of(data, "label"))
-                if "label" in data
-                else None
-            )
+            label = self.text_at(data, "label", op)
             if oid and label:
                 out.append(Option(oid, label))
         return tuple(out), items
