@@ -17,6 +17,7 @@ from consult.store.records import (
     Participant,
     Response,
     ResponseFilter,
+    Round,
     format_code,
     normalise_code,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Participant",
     "Response",
     "ResponseFilter",
+    "Round",
     "Store",
     "format_code",
     "normalise_code",

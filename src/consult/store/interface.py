@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from consult.store.records import NewParticipant, Participant, Response, ResponseFilter
+from consult.store.records import NewParticipant, Participant, Response, ResponseFilter, Round
 
 
 class Store(ABC):
@@ -316,3 +316,54 @@ class Store(ABC):
         Carries names for the facilitator's panel list (never codes); status figures drop them.
         ``answered`` counts the response's current answers; ``status`` is None before a start.
         """
+
+    # --- Delphi rounds ------------------------------------------------------------------------
+
+    @abstractmethod
+    def rounds(self, survey_id: str) -> list[Round]:
+        """The survey's recorded rounds, in order; none before the first ``round open``."""
+
+    @abstractmethod
+    def close_round(
+        self,
+        survey_id: str,
+        number: int,
+        snapshot: dict[str, Any],
+        *,
+        survey_hash: str | None = None,
+        final: bool = False,
+    ) -> None:
+        """Close round ``number`` with its results frozen in ``snapshot``; from then on the store
+        refuses answers to it. A round not recorded yet (round 1) is recorded, opened when its
+        first response began. ``final`` ends the study. Run inside :meth:`transaction` with
+        :meth:`open_round` so that closing one round and opening the next are one step."""
+
+    @abstractmethod
+    def open_round(
+        self, survey_id: str, number: int, survey_hash: str, plan: dict[str, Any]
+    ) -> Round:
+        """Record that round ``number`` opened on this survey definition with this plan."""
+
+    @abstractmethod
+    def round_pairs(
+        self, survey_id: str, question: str, before: int, after: int, flt: ResponseFilter
+    ) -> dict[tuple[str, float, float], int]:
+        """(group, number answered in ``before``, in ``after``) -> participants whose admitted
+        responses in both rounds hold a number for ``question``."""
+
+    @abstractmethod
+    def continuing(
+        self, survey_id: str, before: int, after: int, flt: ResponseFilter
+    ) -> dict[str, int]:
+        """Participants per group with an admitted response in both rounds."""
+
+    @abstractmethod
+    def reasons(
+        self,
+        survey_id: str,
+        text_questions: Sequence[str],
+        support_question: str,
+        flt: ResponseFilter,
+    ) -> Iterator[tuple[str, float | None, str]]:
+        """Free-text answers to ``text_questions`` in the admitted responses as (group, the same
+        response's number for ``support_question`` or None, text): never who or when."""

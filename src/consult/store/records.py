@@ -5,7 +5,7 @@ Plain data, no SQL: every backend returns these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 #: Access codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -70,6 +70,27 @@ class Response:
     @property
     def submitted(self) -> bool:
         return self.status == STATUS_SUBMITTED
+
+
+@dataclass(frozen=True)
+class Round:
+    """One Delphi round of a survey (see the ``rounds`` table in consult.store.schema)."""
+
+    survey_id: str
+    number: int
+    survey_hash: str | None
+    opened_at: str
+    closed_at: str | None = None
+    #: What the round asks, fixed when it opened: {"carried": [...], "settled": {...}, ...}.
+    plan: dict = field(default_factory=dict)
+    #: The round's results at closing (None while it is open).
+    snapshot: dict | None = None
+    #: Whether closing this round ended the study.
+    final: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass(frozen=True)

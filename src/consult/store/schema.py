@@ -193,5 +193,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) STRICT""",
         "CREATE INDEX code_failures_by_time ON code_failures (failed_at, survey_id)",
     ),
+    (
+        # Delphi rounds (consult.results.rounds). A survey without rows here is in round 1, or
+        # in the highest round its responses have. ``plan`` is what the round asks, fixed when
+        # it opens: the proposals carried forward, those settled earlier, and when the reason
+        # question applies. ``snapshot`` is the round's results as they were at closing, which
+        # later edits cannot change. ``final`` marks the round whose closing ended the study.
+        """CREATE TABLE rounds (
+            survey_id TEXT NOT NULL,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            survey_hash TEXT REFERENCES surveys (hash),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            plan TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(plan)),
+            snapshot TEXT CHECK (snapshot IS NULL OR json_valid(snapshot)),
+            final INTEGER NOT NULL DEFAULT 0 CHECK (final IN (0, 1)),
+            PRIMARY KEY (survey_id, number),
+            CHECK ((closed_at IS NULL) = (snapshot IS NULL)),
+            CHECK (final = 0 OR closed_at IS NOT NULL)
+        ) STRICT""",
+        # Answers to a closed round are refused by the database itself, whatever the code path.
+        """CREATE TRIGGER answers_closed_round_insert BEFORE INSERT ON answers
+        WHEN EXISTS (SELECT 1 FROM responses r JOIN participants p ON p.id = r.participant_id
+                     JOIN rounds d ON d.survey_id = p.survey_id AND d.number = r.round
+                     WHERE r.id = NEW.response_id AND d.closed_at IS NOT NULL) BEGIN
+            SELECT RAISE(ABORT, 'consult: the round is closed');
+        END""",
+        """CREATE TRIGGER answers_closed_round_update BEFORE UPDATE ON answers
+        WHEN EXISTS (SELECT 1 FROM responses r JOIN participants p ON p.id = r.participant_id
+                     JOIN rounds d ON d.survey_id = p.survey_id AND d.number = r.round
+                     WHERE r.id = NEW.response_id AND d.closed_at IS NOT NULL) BEGIN
+            SELECT RAISE(ABORT, 'consult: the round is closed');
+        END""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,12 +24,13 @@ from consult.store.sqlite_bulk import SqliteBulk
 from consult.store.sqlite_files import ExplainedConnection, create_private, explained, restrict
 from consult.store.sqlite_panel import SqlitePanel
 from consult.store.sqlite_reads import SqliteReads
+from consult.store.sqlite_rounds import SqliteRounds
 
 #: PRAGMA busy_timeout in milliseconds: how long a writer waits for another's lock.
 BUSY_TIMEOUT_MS = 30_000
 
 
-class SqliteStore(SqlitePanel, SqliteReads, SqliteBulk, Store):
+class SqliteStore(SqlitePanel, SqliteReads, SqliteRounds, SqliteBulk, Store):
     """A consult database in one SQLite file. Open with :meth:`SqliteStore.open`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

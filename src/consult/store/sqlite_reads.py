@@ -165,13 +165,16 @@ class SqliteReads:
         return [(*key, n) for key, n in counts.items() if n]
 
     def current_round(self, survey_id: str) -> int:
-        """The round a survey is in: the highest round any of its responses has, else 1."""
+        """The round a survey is in: the highest round opened or answered, else 1."""
         row = self.conn.execute(
             "SELECT max(r.round) FROM responses r JOIN participants p ON p.id = r.participant_id "
             "WHERE p.survey_id = ?",
             (survey_id,),
         ).fetchone()
-        return int(row[0] or 1)
+        opened = self.conn.execute(
+            "SELECT max(number) FROM rounds WHERE survey_id = ?", (survey_id,)
+        ).fetchone()
+        return int(max(row[0] or 1, opened[0] or 1))
 
     def latest_round(self, survey_id: str, flt: ResponseFilter) -> int | None:
         """The highest round among the responses ``flt`` admits (whatever its own round)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from consult.errors import InputError
 from consult.stats import ConsensusRule
+from consult.survey.delphi import Delphi
 from consult.survey.elements import (
     ABSTAIN,
     CONDITION_OPERATORS,
@@ -34,6 +35,7 @@ __all__ = [
     "QUESTION_TYPES",
     "TYPES",
     "Condition",
+    "Delphi",
     "Group",
     "Option",
     "Proposal",
@@ -82,6 +84,8 @@ class Survey:
     profile: tuple[Question, ...] = ()
     closing: tuple[Question, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    #: The Delphi design (``delphi:``), or None for a single round.
+    delphi: Delphi | None = None
     #: sha256 of the canonical JSON of the parsed definition: comments and layout do not count.
     hash: str = ""
     #: The definition as parsed, JSON-serialisable; stored with every response's survey.

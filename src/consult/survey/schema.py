@@ -9,6 +9,7 @@ import re
 
 from consult.survey.conditions import read_condition, some_question_named
 from consult.survey.consensus import check_preset_scales, read_consensus
+from consult.survey.delphi import read_delphi
 from consult.survey.elements import ENROLMENT_MODES, GROUP_SUBJECT, Group, Option, Scale, ScalePoint
 from consult.survey.located import LocDict, LocList
 from consult.survey.model import Proposal, Settings, Survey
@@ -32,6 +33,7 @@ TOP_KEYS = {
     "profile": False,
     "closing": False,
     "settings": False,
+    "delphi": False,
 }
 QUESTION_KEYS_COMMON = {"id", "type", "text", "help", "required", "when"}
 #: Every key some question type allows: what a question of an unknown type may have.
@@ -70,6 +72,8 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
         used = {q.scale: ctx.scales[q.scale] for q in supports if q.scale in ctx.scales}
         check_preset_scales(v, consensus, used)
 
+    delphi = read_delphi(v, top, {q.id for p in proposals for q in p.questions})
+
     if v.problems:
         return None
     assert survey_id and title and consensus is not None
@@ -87,6 +91,7 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
         profile=profile,
         closing=closing,
         settings=settings,
+        delphi=delphi,
         hash=definition_hash(definition),
         definition=definition,
         path=v.file,
