@@ -22,8 +22,8 @@ CONSULT = str(Path(sys.executable).parent / "consult")
 RESULTS_KEYS = {
     "format", "kind", "survey", "language", "filter", "consensus_rule", "quantile_method",
     "groups", "respondents", "krippendorff_alpha_ordinal", "krippendorff_alpha_scope",
-    "ignored_answers", "unplaced", "wordings", "proposals", "scales", "choices", "rankings",
-    "ranking_concordance", "numbers", "comment_counts", "comments",
+    "ignored_answers", "unplaced", "wordings", "proposals", "settled", "scales", "choices",
+    "rankings", "ranking_concordance", "numbers", "comment_counts", "comments",
 }  # fmt: skip
 SURVEY_KEYS = {"id", "title", "version", "hash"}
 FILTER_KEYS = {"round", "groups", "since", "until", "include_in_progress", "include_simulated"}

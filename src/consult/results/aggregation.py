@@ -16,6 +16,7 @@ from consult import stats
 from consult.i18n import Labels
 from consult.i18n.rules import LABELS as RULE_WORDS
 from consult.results.checks import UNPLACED_REASONS, wordings_of
+from consult.results.plan import plan_of, round_survey
 from consult.store import ResponseFilter, Store
 from consult.survey.model import ABSTAIN, Question, Survey
 
@@ -101,6 +102,9 @@ class Results:
     #: order the data cannot tell apart.
     concordance: dict[str, dict[str, Any]] = field(default_factory=dict)
     quantile_method: str = field(default=QUANTILE_METHOD)
+    #: Delphi: proposals settled in an earlier round and not asked in this one,
+    #: id -> {"round": k, "verdict": "for" | "against"}.
+    settled: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def n_respondents(self) -> int:
@@ -127,6 +131,7 @@ class Results:
             "unplaced": self.unplaced,
             "wordings": self.wordings,
             "proposals": [p.to_dict() for p in self.proposals],
+            "settled": self.settled,
             "scales": {k: {g: s.to_dict() for g, s in v.items()} for k, v in self.scales.items()},
             "choices": {
                 k: {g: [c.to_dict() for c in cs] for g, cs in v.items()}
@@ -219,14 +224,19 @@ def aggregate(
     flt = flt or ResponseFilter()
     lang = lang or survey.languages[0]
     group_ids = survey.group_ids
-    text_keys = [q.key for q in survey.questions() if q.kind.free_text]
-    other_keys = [q.key for q in survey.questions() if not q.kind.free_text]
     # One snapshot: a response committed meanwhile (a live session) is wholly in or wholly out.
     with store.snapshot():
         if flt.round is None:
             # A Delphi panel answers again each round: counting rounds together would count
             # every expert twice, so results are of one round, the latest unless named.
             flt = replace(flt, round=store.latest_round(survey.id, flt))
+        settled: dict[str, dict[str, Any]] = {}
+        if flt.round is not None and flt.round > 1:
+            # A later Delphi round asks only the proposals it carried (and why, at times).
+            plan = plan_of(store, survey, flt.round)
+            survey, settled = round_survey(survey, plan), plan.settled
+        text_keys = [q.key for q in survey.questions() if q.kind.free_text]
+        other_keys = [q.key for q in survey.questions() if not q.kind.free_text]
         rows = store.histograms(survey.id, flt, other_keys)
         counted = store.response_counts(survey.id, flt)
         text_counts = store.answer_counts(survey.id, text_keys, flt)
@@ -319,6 +329,7 @@ def aggregate(
         consensus_rule=rule_in_words(survey, lang),
         alpha_scope=alpha_scope,
         concordance=concordance,
+        settled=settled,
     )
 
 

@@ -61,6 +61,21 @@ def summarise(
     }
 
 
+def round_rows(store: Store, survey: Survey, round: int) -> list[dict[str, Any]]:
+    """:meth:`Store.participation_rows` of the participants invited to ``round``: everyone in
+    round 1; in a later Delphi round with ``invite: submitted``, those who submitted the one
+    before (and anyone who answered the round anyway, so nothing answered is hidden)."""
+    rows = store.participation_rows(survey.id, round)
+    if round == 1 or survey.delphi is None or survey.delphi.invite != "submitted":
+        return rows
+    before = {
+        r["pseudonym"]
+        for r in store.participation_rows(survey.id, round - 1)
+        if r["status"] == STATUS_SUBMITTED
+    }
+    return [r for r in rows if r["pseudonym"] in before or r["status"] is not None]
+
+
 def participation_status(
     store: Store, survey: Survey, *, round: int | None = None, include_simulated: bool = False
 ) -> dict[str, Any]:
@@ -68,7 +83,7 @@ def participation_status(
     plus the survey and round."""
     if round is None:
         round = store.current_round(survey.id)
-    rows = store.participation_rows(survey.id, round)
+    rows = round_rows(store, survey, round)
     summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
     # Wrong access codes typed in the last hour: someone guessing shows here.
     failed = store.code_failures(3600, survey.id)

@@ -16,7 +16,7 @@ from typing import Any
 from consult import stats
 from consult.results.aggregation import Results, aggregate, iter_comments
 from consult.results.answers import answer_records, without_free_text
-from consult.results.participation import simulated_responses, summarise
+from consult.results.participation import round_rows, simulated_responses, summarise
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
@@ -192,7 +192,7 @@ def _participation(
 ) -> dict[str, dict[str, int]]:
     """Invited, started and submitted by group, for the round and the simulated filter."""
     summary = summarise(
-        store.participation_rows(survey.id, rnd),
+        round_rows(store, survey, rnd),
         survey.group_ids,
         include_simulated=flt.include_simulated,
     )

@@ -243,6 +243,24 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def simulated_round(
+        self, survey_id: str, round: int
+    ) -> Iterator[tuple[int, str, str | None, dict[str, str]]]:
+        """The submitted simulated responses of ``round``: (participant id, group, language,
+        {question: JSON value}), in order of participant."""
+
+    @abstractmethod
+    def insert_simulated_round(
+        self,
+        survey_id: str,
+        survey_hash: str,
+        round: int,
+        responses: Iterable[tuple[int, str, str | None, list[tuple[str, str, float | None]]]],
+    ) -> int:
+        """Submitted responses in ``round`` for simulated participants already registered (a
+        rehearsed later Delphi round), all or nothing; returns how many."""
+
+    @abstractmethod
     def report_answer_count(self, survey_id: str, flt: ResponseFilter) -> int:
         """How many answers the admitted responses hold: the length of a raw-answers export."""
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -172,3 +172,62 @@ class SqliteBulk:
         if people:
             span[:] = [span[0] if span else people[0][0], people[-1][0]]
         return time.perf_counter() - start
+
+    def simulated_round(
+        self, survey_id: str, round: int
+    ) -> Iterator[tuple[int, str, str | None, dict[str, str]]]:
+        """The submitted simulated responses of ``round``: (participant id, group, language,
+        {question: JSON value}), in order of participant."""
+        cursor = self.conn.execute(
+            "SELECT p.id, p.group_id, r.language, a.question, a.value FROM responses r "
+            "JOIN participants p ON p.id = r.participant_id "
+            "LEFT JOIN answers a ON a.response_id = r.id "
+            "WHERE p.survey_id = ? AND p.simulated = 1 AND p.removed_at IS NULL "
+            "AND r.round = ? AND r.status = 'submitted' ORDER BY p.id",
+            (survey_id, round),
+        )
+        current: tuple[int, str, str | None, dict[str, str]] | None = None
+        for pid, group, language, question, value in cursor:
+            if current is None or current[0] != pid:
+                if current is not None:
+                    yield current
+                current = (pid, group, language, {})
+            if question is not None:
+                current[3][question] = value
+        if current is not None:
+            yield current
+
+    def insert_simulated_round(
+        self,
+        survey_id: str,
+        survey_hash: str,
+        round: int,
+        responses: Iterable[tuple[int, str, str | None, list[tuple[str, str, float | None]]]],
+    ) -> int:
+        """Submitted responses in ``round`` for simulated participants already registered, in
+        one transaction (all or nothing); each is (participant id, group, language, rows)."""
+        stamp = now()
+        total = 0
+        with self.transaction():
+            session = int(
+                self.conn.execute(
+                    "INSERT INTO sessions (survey_id, mode, started_at) VALUES (?, 'simulate', ?)",
+                    (survey_id, stamp),
+                ).lastrowid
+            )
+            for pid, group, language, rows in responses:
+                rid = self.conn.execute(
+                    "INSERT INTO responses (participant_id, survey_hash, round, status, "
+                    "session_id, language, started_at, updated_at, submitted_at) "
+                    "SELECT id, ?, ?, 'submitted', ?, ?, ?, ?, ? FROM participants "
+                    "WHERE id = ? AND simulated = 1 AND survey_id = ?",
+                    (survey_hash, round, session, language, stamp, stamp, stamp, pid, survey_id),
+                ).lastrowid
+                self.conn.executemany(
+                    "INSERT INTO answers (response_id, question, group_id, value, numeric, "
+                    "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(rid, q, group, v, n, stamp) for q, v, n in rows],
+                )
+                total += 1
+            self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now(), session))
+        return total
