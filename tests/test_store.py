@@ -107,7 +107,10 @@ def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> 
         s.save_answer(response, "p.support", 5, 5.0)
         assert [h["value"] for h in s.answer_history(1)] == [4, 5]
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-            s.conn.execute("INSERT INTO answers VALUES (1, 'p.support', 'science', '3', 3, 'now')")
+            s.conn.execute(
+                "INSERT INTO answers (response_id, question, group_id, value, numeric, "
+                "answered_at) VALUES (1, 'p.support', 'science', '3', 3, 'now')"
+            )
 
 
 def test_a_fresh_path_in_a_missing_directory_is_created(tmp_path: Path) -> None:

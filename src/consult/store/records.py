@@ -51,6 +51,7 @@ class Participant:
     created_at: str
     external_id: str | None = None  # the facilitator's id from a panel file's ``id`` column
     removed_at: str | None = None  # set by ``consult panel remove``
+    uuid: str | None = None  # stable across databases (consult merge)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Response:
     updated_at: str
     submitted_at: str | None
     skipped_to: str | None = None  # the furthest question skipped (see mark_skipped)
+    uuid: str | None = None  # stable across databases (consult merge)
+    #: How it came in: terminal, form, table, merge or simulate.
+    channel: str = "terminal"
 
     @property
     def submitted(self) -> bool:

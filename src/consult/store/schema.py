@@ -33,6 +33,13 @@ _ANSWER_TRIGGERS = (
     END""",
 )
 
+# A random UUID (version 4) in its usual text form, computed by SQLite.
+_UUID4 = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+
 # Each migration takes a database from version i to i + 1. Never edit a released one: add one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -225,6 +232,55 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                      WHERE r.id = NEW.response_id AND d.closed_at IS NOT NULL) BEGIN
             SELECT RAISE(ABORT, 'consult: the round is closed');
         END""",
+    ),
+    (
+        # Stable ids that survive a copy to another database (``consult merge``): a random
+        # UUID (version 4) for every participant and response, old rows included; a trigger
+        # gives one to every row inserted without it.
+        "ALTER TABLE participants ADD COLUMN uuid TEXT",
+        "ALTER TABLE responses ADD COLUMN uuid TEXT",
+        f"UPDATE participants SET uuid = {_UUID4}",
+        f"UPDATE responses SET uuid = {_UUID4}",
+        "CREATE UNIQUE INDEX participants_by_uuid ON participants (uuid)",
+        "CREATE UNIQUE INDEX responses_by_uuid ON responses (uuid)",
+        f"""CREATE TRIGGER participants_uuid AFTER INSERT ON participants
+        WHEN NEW.uuid IS NULL BEGIN
+            UPDATE participants SET uuid = {_UUID4} WHERE id = NEW.id;
+        END""",
+        f"""CREATE TRIGGER responses_uuid AFTER INSERT ON responses
+        WHEN NEW.uuid IS NULL BEGIN
+            UPDATE responses SET uuid = {_UUID4} WHERE id = NEW.id;
+        END""",
+        # How a response and each answer came in: ``terminal`` (consult run), ``form`` (a filled
+        # spreadsheet form), ``table`` (a wide table of answers), ``merge`` (another database),
+        # ``simulate``; and from which file. The history copies both from the answer.
+        "ALTER TABLE responses ADD COLUMN channel TEXT NOT NULL DEFAULT 'terminal'",
+        "ALTER TABLE answers ADD COLUMN channel TEXT NOT NULL DEFAULT 'terminal'",
+        "ALTER TABLE answers ADD COLUMN source TEXT",
+        "ALTER TABLE answer_history ADD COLUMN channel TEXT",
+        "ALTER TABLE answer_history ADD COLUMN source TEXT",
+        "UPDATE responses SET channel = 'simulate' WHERE participant_id IN "
+        "(SELECT id FROM participants WHERE simulated = 1)",
+        "DROP TRIGGER answers_insert_history",
+        "DROP TRIGGER answers_update_history",
+        """CREATE TRIGGER answers_insert_history AFTER INSERT ON answers BEGIN
+            INSERT INTO answer_history (response_id, question, value, changed_at, channel, source)
+            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at, NEW.channel,
+                    NEW.source);
+        END""",
+        """CREATE TRIGGER answers_update_history AFTER UPDATE OF value ON answers
+        WHEN NEW.value IS NOT OLD.value BEGIN
+            INSERT INTO answer_history (response_id, question, value, changed_at, channel, source)
+            VALUES (NEW.response_id, NEW.question, NEW.value, NEW.answered_at, NEW.channel,
+                    NEW.source);
+        END""",
+        # Secrets of the database itself (the key that signs spreadsheet forms): never
+        # exported, published or merged.
+        """CREATE TABLE secrets (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) STRICT""",
+        "INSERT INTO secrets (name, value) VALUES ('form_key', randomblob(32))",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -394,7 +394,7 @@ class SqliteStore(SqlitePanel, SqliteReads, SqliteRounds, SqliteBulk, Store):
 
 _RESPONSE_SELECT = (
     "SELECT r.id, r.participant_id, p.group_id, r.survey_hash, r.round, r.status, r.language, "
-    "r.started_at, r.updated_at, r.submitted_at, r.skipped_to FROM responses r "
+    "r.started_at, r.updated_at, r.submitted_at, r.skipped_to, r.uuid, r.channel FROM responses r "
     "JOIN participants p ON p.id = r.participant_id"
 )
 

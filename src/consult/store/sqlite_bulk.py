@@ -160,13 +160,13 @@ class SqliteBulk:
             )
             self.conn.executemany(
                 "INSERT INTO responses (id, participant_id, survey_hash, round, status, "
-                "session_id, language, started_at, updated_at, submitted_at) "
-                "VALUES (?1, ?2, ?3, ?7, 'submitted', ?4, ?5, ?6, ?6, ?6)",
+                "session_id, language, started_at, updated_at, submitted_at, channel) "
+                "VALUES (?1, ?2, ?3, ?7, 'submitted', ?4, ?5, ?6, ?6, ?6, 'simulate')",
                 responses,
             )
             self.conn.executemany(
                 "INSERT INTO answers (response_id, question, group_id, value, numeric, "
-                "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "answered_at, channel) VALUES (?, ?, ?, ?, ?, ?, 'simulate')",
                 answers,
             )
         if people:
@@ -218,14 +218,14 @@ class SqliteBulk:
             for pid, group, language, rows in responses:
                 rid = self.conn.execute(
                     "INSERT INTO responses (participant_id, survey_hash, round, status, "
-                    "session_id, language, started_at, updated_at, submitted_at) "
-                    "SELECT id, ?, ?, 'submitted', ?, ?, ?, ?, ? FROM participants "
+                    "session_id, language, started_at, updated_at, submitted_at, channel) "
+                    "SELECT id, ?, ?, 'submitted', ?, ?, ?, ?, ?, 'simulate' FROM participants "
                     "WHERE id = ? AND simulated = 1 AND survey_id = ?",
                     (survey_hash, round, session, language, stamp, stamp, stamp, pid, survey_id),
                 ).lastrowid
                 self.conn.executemany(
                     "INSERT INTO answers (response_id, question, group_id, value, numeric, "
-                    "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "answered_at, channel) VALUES (?, ?, ?, ?, ?, ?, 'simulate')",
                     [(rid, q, group, v, n, stamp) for q, v, n in rows],
                 )
                 total += 1
