@@ -79,7 +79,15 @@ def test_the_check_finds_a_type_that_lacks_a_behaviour() -> None:
         def numeric(self, value: Any) -> float | None:
             return None
 
-    assert missing(Half()) == ["read", "fits", "format", "condition_problem", "simulate"]
+    assert missing(Half()) == [
+        "read",
+        "fits",
+        "format",
+        "condition_problem",
+        "simulate",
+        "parse_cell",
+        "cell_text",
+    ]
     with pytest.raises(NotImplementedError):
         Half().format(None, 1, "en", None)  # type: ignore[arg-type]
 

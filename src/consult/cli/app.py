@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from consult import __version__
-from consult.cli import export, panel, report, results, run, simulate, status, survey
+from consult.cli import (
+    export,
+    forms,
+    imports,
+    panel,
+    report,
+    results,
+    run,
+    simulate,
+    status,
+    survey,
+)
 from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
 
@@ -34,6 +45,8 @@ app.command("results")(results.results)
 app.command("export")(export.export)
 app.command("simulate")(simulate.simulate)
 app.command("report")(report.report)
+app.command("forms")(forms.forms)
+app.command("import")(imports.import_)
 
 
 def _version(value: bool) -> None:

@@ -32,7 +32,15 @@ def export(
     what: Annotated[
         str, typer.Option("--what", help="answers (raw, pseudonymous) or summary.")
     ] = "answers",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or jsonl.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json, jsonl, or wide (answers: a row per participant, a column per "
+            "question; consult import reads it back).",
+        ),
+    ] = "csv",
     output: OutputOpt = None,
     group: GroupOpt = None,
     round: RoundOpt = None,

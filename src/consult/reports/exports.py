@@ -22,7 +22,7 @@ from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
 WHATS = ("answers", "summary")
-FORMATS = ("csv", "json", "jsonl")
+FORMATS = ("csv", "json", "jsonl", "wide")
 ANSWER_COLUMNS = (
     "participant",
     "group",
@@ -153,6 +153,13 @@ def write_export(
         raise InputError(f"--what {what}: one of {', '.join(WHATS)}")
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
+    if fmt == "wide":
+        if what != "answers":
+            raise InputError("--format wide: only with --what answers")
+        from consult.reports.wide import wide_rows, write_wide_csv
+
+        header, rows = wide_rows(store, survey, flt)
+        return write_wide_csv(header, rows, out)
     if what == "summary" and fmt == "json":
         from consult.results.aggregation import aggregate
 

@@ -82,3 +82,16 @@ def create_key(path: Path) -> bytes:
     finally:
         tmp.unlink(missing_ok=True)
     return key
+
+
+def form_token(
+    key: bytes, survey_hash: str, round: int, participant_uuid: str, pseudonym: str
+) -> str:
+    """The token that binds a spreadsheet form to one participant, survey version and round:
+    a hex HMAC-SHA256 with the database's form key. Changing any of them breaks it."""
+    message = f"consult-form|{survey_hash}|{round}|{participant_uuid}|{pseudonym}"
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def token_matches(token: str, expected: str) -> bool:
+    return hmac.compare_digest(str(token).strip().lower(), expected)

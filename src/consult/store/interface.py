@@ -14,7 +14,14 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from consult.store.records import NewParticipant, Participant, Response, ResponseFilter, Round
+from consult.store.records import (
+    ImportedResponse,
+    NewParticipant,
+    Participant,
+    Response,
+    ResponseFilter,
+    Round,
+)
 
 
 class Store(ABC):
@@ -385,3 +392,24 @@ class Store(ABC):
     ) -> Iterator[tuple[str, float | None, str]]:
         """Free-text answers to ``text_questions`` in the admitted responses as (group, the same
         response's number for ``support_question`` or None, text): never who or when."""
+
+    # --- responses from files -------------------------------------------------------------------
+
+    @abstractmethod
+    def form_key(self) -> bytes:
+        """The database's secret that signs spreadsheet forms (never exported or shared)."""
+
+    @abstractmethod
+    def import_state(self, survey_id: str, round: int) -> dict[int, dict[str, Any]]:
+        """participant id -> {"response_id", "status", "channel", "answers": {key: value}}, for
+        every response of ``round``."""
+
+    @abstractmethod
+    def write_imported(self, survey_id: str, responses: Sequence[ImportedResponse]) -> int:
+        """Write imported responses, submitted, in one transaction (all or nothing); changed
+        answers keep their old values in the history with the new one's channel and source.
+        Returns how many answers were written or cleared."""
+
+    @abstractmethod
+    def responses_by_channel(self, survey_id: str, round: int) -> dict[str, dict[str, int]]:
+        """channel -> {"started", "submitted"}: how the responses of ``round`` came in."""

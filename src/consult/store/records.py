@@ -98,6 +98,28 @@ class Round:
 
 
 @dataclass(frozen=True)
+class ImportedResponse:
+    """A response arriving from a file (``consult import``): what to write, already checked.
+
+    ``participant_id`` is None for a new participant of ``group_id`` (a blank form in open
+    enrolment). ``answers`` maps question key -> (JSON value, numeric); ``clear`` lists answers
+    to delete (blank in the file, answered before).
+    """
+
+    participant_id: int | None
+    group_id: str
+    survey_hash: str
+    round: int
+    channel: str
+    source: str
+    answers: dict[str, tuple[str, float | None]]
+    clear: tuple[str, ...] = ()
+    language: str | None = None
+    #: For a new participant: the id that finds them again on the next import of the file.
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ResponseFilter:
     """Which responses aggregation and exports count."""
 

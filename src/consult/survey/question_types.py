@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from consult.survey import cells
 from consult.survey.elements import ABSTAIN, Condition, Option, Scale, Text
 from consult.survey.located import LocDict
 from consult.survey.validate import Validator, join
@@ -117,6 +118,8 @@ class QuestionType:
         "format",
         "condition_problem",
         "simulate",
+        "parse_cell",
+        "cell_text",
     )
 
     name: ClassVar[str]
@@ -134,6 +137,8 @@ class QuestionType:
     measures_support: ClassVar[bool] = False
     #: Whether an answer puts every option in order (rather than picks some).
     ranks_options: ClassVar[bool] = False
+    #: Whether an answer is one pick from a list (a scale point or an option).
+    picks_one: ClassVar[bool] = False
     #: How results summarise it: "scale", "choices", "ranking", "number" or "comments".
     summary: ClassVar[str]
     #: The condition operators that apply to its answers (``when: q <op> value``).
@@ -167,6 +172,14 @@ class QuestionType:
         """A plausible answer of ``respondent``, as it would be stored."""
         raise NotImplementedError
 
+    def parse_cell(self, q: Question, raw: Any, survey: Scales) -> Any:
+        """The value a spreadsheet cell holds (None when blank), or CellProblem (survey.cells)."""
+        raise NotImplementedError
+
+    def cell_text(self, q: Question, value: Any, lang: str, survey: Scales) -> Any:
+        """A stored value as a cell, which :meth:`parse_cell` reads back unchanged."""
+        raise NotImplementedError
+
 
 def _values(value: Any) -> tuple[Any, ...]:
     return value if isinstance(value, tuple) else (value,)
@@ -176,12 +189,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-class ScaleType(QuestionType):
+class ScaleType(cells.ScaleCells, QuestionType):
     name = "scale"
     keys = frozenset({"scale"})
     required_keys = frozenset({"scale"})
     has_options = False
     measures_support = True
+    picks_one = True
     summary = "scale"
     operators = ("==", "!=", "<=", ">=", "<", ">", "in")
 
@@ -264,12 +278,13 @@ class _ChoiceType(QuestionType):
         return None
 
 
-class SingleChoiceType(_ChoiceType):
+class SingleChoiceType(cells.SingleChoiceCells, _ChoiceType):
     name = "single_choice"
     keys = frozenset({"options"})
     required_keys = frozenset({"options"})
     operators = ("==", "!=", "in")
     wrong_operator = "'contains' applies to multiple-choice questions; use '==' here"
+    picks_one = True
 
     def read(self, v: Validator, item: LocDict, path: str, ctx: ReadContext) -> dict[str, Any]:
         return {"options": v.options(item, path)[0]} if "options" in item else {}
@@ -287,7 +302,7 @@ class SingleChoiceType(_ChoiceType):
         return respondent.rng.choice(q.options).id
 
 
-class MultipleChoiceType(_ChoiceType):
+class MultipleChoiceType(cells.MultipleChoiceCells, _ChoiceType):
     name = "multiple_choice"
     keys = frozenset({"options", "min_choices", "max_choices"})
     required_keys = frozenset({"options"})
@@ -339,7 +354,7 @@ class MultipleChoiceType(_ChoiceType):
         return [o.id for o in respondent.rng.sample(list(q.options), k)]
 
 
-class RankingType(QuestionType):
+class RankingType(cells.RankingCells, QuestionType):
     name = "ranking"
     keys = frozenset({"options"})
     required_keys = frozenset({"options"})
@@ -398,7 +413,7 @@ class RankingType(QuestionType):
         return sorted((o.id for o in q.options), key=score, reverse=True)
 
 
-class NumberType(QuestionType):
+class NumberType(cells.NumberCells, QuestionType):
     name = "number"
     keys = frozenset({"min", "max", "integer"})
     required_keys = frozenset()
@@ -441,7 +456,7 @@ class NumberType(QuestionType):
         return round(rng.uniform(lo, hi), 2)
 
 
-class TextType(QuestionType):
+class TextType(cells.TextCells, QuestionType):
     name = "text"
     keys = frozenset({"max_length"})
     required_keys = frozenset()

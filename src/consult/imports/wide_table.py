@@ -1,0 +1,72 @@
+"""Reading a wide table of answers (CSV or XLSX): a row per participant, a ``pseudonym`` column
+and a column per question key, as ``consult export --what answers --format wide`` writes it.
+``group``, ``round`` and ``status`` columns are checked when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from consult.imports.answers import Submission
+from consult.imports.tabular import column_keys, read_rows, records
+from consult.safe_text import FORMULA_PREFIXES
+
+META = ("pseudonym", "group", "round", "status")
+
+
+def read_table(path: Path, shown: str) -> list[Submission]:
+    """One submission per data row of the table at ``path``."""
+    rows = read_rows(path)
+    if not rows:
+        return []
+    line, header = rows[0]
+    # Question keys keep their case and dots: only the meta columns are normalised.
+    columns = [
+        key if key in META else str(raw or "").strip()
+        for key, raw in zip(column_keys(header), header, strict=True)
+    ]
+    out: list[Submission] = []
+    if "pseudonym" not in columns:
+        sub = Submission(source=shown, where=f"{shown}: row {line}", channel="table")
+        sub.problems.append(f"{shown}: row {line}: no 'pseudonym' column in the header")
+        return [sub]
+    letters = {c: _letter(i) for i, c in enumerate(columns, 1)}
+    for record in records(rows[1:], columns):
+        values = record.values
+        sub = Submission(
+            source=shown,
+            where=f"{shown}: row {record.line}",
+            channel="table",
+            pseudonym=(values.get("pseudonym") or "").strip() or None,
+            round=_int(values.get("round")),
+        )
+        sub.problems.extend(f"{shown}: {p}" for p in record.problems)
+        if values.get("round") and sub.round is None:
+            sub.problems.append(f"{sub.where}: round {values['round']!r} is not a number")
+        for column, raw in values.items():
+            if column in META or not column:
+                continue
+            sub.cells[column] = (_unquote(raw), f"{shown}: cell {letters[column]}{record.line}")
+        out.append(sub)
+    return out
+
+
+def _unquote(raw: str | None) -> str | None:
+    """A cell our CSV export quoted so that a spreadsheet would not run it, as it was."""
+    if raw and raw.startswith("'") and raw[1:].startswith(FORMULA_PREFIXES):
+        return raw[1:]
+    return raw
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip()) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
