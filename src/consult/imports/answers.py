@@ -207,6 +207,7 @@ def _check_values(survey: Survey, sub: Submission, group: str) -> tuple[dict[str
         if k not in known and raw not in (None, ""):
             problems.append(f"{where}: {k}: not a question of this round")
     located = {}
+    wrong = set()
     for q in survey.questions():
         raw, where = sub.cells.get(q.key, (None, sub.where))
         located[q.key] = where
@@ -214,6 +215,7 @@ def _check_values(survey: Survey, sub: Submission, group: str) -> tuple[dict[str
             value = q.kind.parse_cell(q, raw, survey)
         except CellProblem as exc:
             problems.append(f"{where}: {q.key}: {exc}")
+            wrong.add(q.key)
             continue
         if value is not None:
             answers[q.key] = value
@@ -223,6 +225,6 @@ def _check_values(survey: Survey, sub: Submission, group: str) -> tuple[dict[str
             problems.append(
                 f"{located[q.key]}: {q.key}: answered, but it applies only when {q.when}"
             )
-        elif applies and q.required and q.key not in answers:
+        elif applies and q.required and q.key not in answers and q.key not in wrong:
             problems.append(f"{located[q.key]}: {q.key}: required, but blank")
     return answers, problems
