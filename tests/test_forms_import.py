@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -234,6 +235,9 @@ def test_dry_run_lists_created_updated_unchanged_refused(
         (response.id, "ministry-led.support"),
     ).fetchall()
     assert {r[0] for r in rows} == {"form"} and rows[-1][1] == files[1]
+    status = consult("--db", db, "status", EXAMPLE, "--json")
+    assert json.loads(status.stdout)["by_channel"] == {"form": {"started": 5, "submitted": 5}}
+    assert "By channel: form 5 (5 submitted)" in consult("--db", db, "status", EXAMPLE).stdout
 
 
 def test_a_terminal_submission_is_kept_unless_allow_update(

@@ -44,7 +44,7 @@ RANKING_KEYS = {"option", "n", "mean_rank", "borda", "first_share"}
 NUMBER_KEYS = {"n", "mean", "median", "q1", "q3", "min", "max"}
 STATUS_KEYS = {
     "format", "kind", "survey", "round", "groups", "total", "not_finished", "last_activity",
-    "failed_codes_last_hour",
+    "failed_codes_last_hour", "by_channel",
 }  # fmt: skip
 STATUS_GROUP_KEYS = {"group", "invited", "started", "submitted"}
 WAITING_KEYS = {"pseudonym", "group", "status", "answered", "last_activity"}

@@ -51,6 +51,14 @@ def status(
             console.print(
                 f"  {w['pseudonym']}  {w['group']}  {w['status']}, {w['answered']} answered"
             )
+    channels = figures["by_channel"]
+    if channels:
+        console.print(
+            "By channel: "
+            + ", ".join(
+                f"{c} {n['started']} ({n['submitted']} submitted)" for c, n in channels.items()
+            )
+        )
     console.print(f"Last activity: {figures['last_activity'] or 'none yet'}")
     failed = figures["failed_codes_last_hour"]
     console.print(

@@ -87,7 +87,14 @@ def participation_status(
     summary = summarise(rows, survey.group_ids, include_simulated=include_simulated)
     # Wrong access codes typed in the last hour: someone guessing shows here.
     failed = store.code_failures(3600, survey.id)
-    return {"survey": survey.id, "round": round, **summary, "failed_codes_last_hour": failed}
+    return {
+        "survey": survey.id,
+        "round": round,
+        **summary,
+        # How the responses came in: terminal, form, table, merge (real participants only).
+        "by_channel": store.responses_by_channel(survey.id, round),
+        "failed_codes_last_hour": failed,
+    }
 
 
 def simulated_responses(store: Store, survey: Survey, flt: ResponseFilter) -> int:
