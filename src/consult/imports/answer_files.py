@@ -9,7 +9,7 @@ from pathlib import Path
 
 from consult.errors import InputError
 from consult.imports.answers import ImportPlan, Submission, apply_import, plan_import
-from consult.imports.form_file import is_form, read_form
+from consult.imports.form_file import read_form
 from consult.imports.wide_table import read_table
 from consult.store import Store
 from consult.survey.model import Survey
@@ -27,8 +27,9 @@ def read_submissions(paths: Sequence[str | Path]) -> list[Submission]:
             raise InputError(f"{shown}: no such file")
         if path.suffix.lower() not in SUFFIXES:
             raise InputError(f"{shown}: expected a .xlsx form or a .csv/.xlsx table of answers")
-        if path.suffix.lower() == ".xlsx" and is_form(path):
-            out.append(read_form(path, shown))
+        form = read_form(path, shown) if path.suffix.lower() == ".xlsx" else None
+        if form is not None:
+            out.append(form)
         else:
             out.extend(read_table(path, shown))
     return out

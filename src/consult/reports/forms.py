@@ -75,7 +75,12 @@ def write_forms(
         earlier = _earlier_answers(store, person, plan)
         language = lang or person.language or survey.languages[0]
         token = form_token(key, survey.hash, plan.number, person.uuid or "", person.pseudonym)
-        meta = {"pseudonym": person.pseudonym, "token": token, "language": language}
+        meta = {
+            "pseudonym": person.pseudonym,
+            "token": token,
+            "language": language,
+            "group": person.group_id,
+        }
         _save(asked, plan, meta, language, previous, earlier, path, overwrite)
         written.append(path)
     for _ in range(blank):
@@ -133,7 +138,7 @@ def _save(
         "round": plan.number,
         **meta,
     }
-    for i, (k, v) in enumerate(info.items(), 1):
+    for i, (k, v) in enumerate(((k, v) for k, v in info.items() if k != "group"), 1):
         hidden.cell(row=i, column=1, value=k)
         hidden.cell(row=i, column=2, value=str(v)).data_type = "s"
     _Sheet(ws, lists, survey, plan, lang, previous, earlier).fill(meta)
@@ -188,10 +193,14 @@ class _Sheet:
             groups = [g.label.get(self.lang) for g in self.survey.groups]
             self.answer_cell(self.row, GROUP_KEY, groups)
             self.put(self.row, "D", words("pick_list"))
+        group = meta.get("group")
         for section, questions in self.sections():
             self.row += 1
             self.text(section, font=Font(bold=True, size=12))
             for q in questions:
+                # A participant's own form leaves out what is only for other groups.
+                if group and q.when is not None and q.when.on_group and not q.when.holds(group):
+                    continue
                 self.question(q)
         ws.protection.sheet = True
         ws.protection.formatCells = False
