@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from consult.errors import InputError
-from consult.results.plan import plan_of, round_survey
 from consult.store import ImportedResponse, Participant, Store
 from consult.store.codes import form_token, token_matches
+from consult.store.plans import plan_of, round_survey
 from consult.survey.cells import CellProblem
 from consult.survey.model import Survey
 
