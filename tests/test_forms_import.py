@@ -364,3 +364,55 @@ def test_import_cli_errors_are_one_line(store: Store, tmp_path: Path) -> None:
     assert result.stderr == "Error: missing.xlsx: no such file\n"
     result = consult("--db", str(store.path), "forms", EXAMPLE)
     assert result.returncode == 2 and "--output" in result.stderr
+
+
+def test_a_round_two_form_asks_the_carried_proposals_with_feedback(
+    store: Store, example: Survey, tmp_path: Path
+) -> None:
+    from consult.results.rounds import open_next_round
+
+    people = panel(store, example, 3)
+    write_forms(store, example, tmp_path / "r1")
+    # ministry-led: everyone supports (consensus, settled); the others split.
+    for i, p in enumerate(people):
+        values = [
+            (
+                k,
+                "5"
+                if k == "ministry-led.support"
+                else str(1 + 2 * i)
+                if "." in k and k.endswith(".support")
+                else t,
+                v,
+            )
+            for k, t, v in FILLED
+            if not k.endswith("why_oppose")
+        ]
+        fill(form_of(tmp_path / "r1", p), values)
+    plan = import_answers(store, example, [form_of(tmp_path / "r1", p) for p in people])
+    assert plan.ok, plan.problems
+    opened = open_next_round(store, example)
+    assert "ministry-led" not in opened.carried and "legal-foundation" in opened.carried
+
+    write_forms(store, example, tmp_path / "r2")
+    form = form_of(tmp_path / "r2", people[0])
+    text = [str(c.value) for row in load_workbook(form)["Form"].iter_rows() for c in row if c.value]
+    keys = [t for t in text if t.endswith(".support")]
+    assert keys == [f"{pid}.support" for pid in opened.carried]
+    joined = "\n".join(text)
+    # legal-foundation in round 1: 1, 3, 5 -> median 3, IQR 2-4 (type 7); person 0 answered 1.
+    assert "The panel in round 1: median 3, middle half 2–4 (3 answers)." in joined
+    assert "Your answer in round 1: 1 Strongly oppose." in joined
+    assert "Led by specialised S&T ministries (consensus for, 1)" in joined
+    assert "Answer only if your answer to" in joined  # the reason question, outside the IQR
+
+    carried = [(f"{pid}.support", "3", 3) for pid in opened.carried]
+    fill(form, carried)
+    plan = import_answers(store, example, [form])
+    assert plan.ok and plan.round == 2, plan.problems
+    who = next(p for p in store.participants(example.id) if p.pseudonym == people[0])
+    response = store.response(who.id, 2)
+    assert response is not None and store.answers(response.id) == {k: 3 for k, _, _ in carried}
+    # a form of round 1 is refused now
+    stale = import_answers(store, example, [form_of(tmp_path / "r1", people[1])])
+    assert "made for round 1; the survey is in round 2" in stale.outcomes[0].reason

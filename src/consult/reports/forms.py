@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from consult.i18n import Labels
+from consult.i18n.delphi import LABELS as DELPHI_LABELS
 from consult.i18n.forms import LABELS
 from consult.imports.form_file import (
     ANSWER_COLUMN,
@@ -81,7 +82,7 @@ def write_forms(
             "language": language,
             "group": person.group_id,
         }
-        _save(asked, plan, meta, language, previous, earlier, path, overwrite)
+        _save(asked, plan, meta, language, previous, earlier, path, overwrite, survey)
         written.append(path)
     for _ in range(blank):
         instance = str(uuid.uuid4())
@@ -89,7 +90,7 @@ def write_forms(
         language = lang or survey.languages[0]
         token = form_token(key, survey.hash, plan.number, "blank", instance)
         meta = {"instance": instance, "token": token, "language": language}
-        _save(asked, plan, meta, language, previous, {}, path, overwrite)
+        _save(asked, plan, meta, language, previous, {}, path, overwrite, survey)
         written.append(path)
     return written
 
@@ -118,6 +119,7 @@ def _save(
     earlier: dict[str, Any],
     path: Path,
     overwrite: bool,
+    full: Survey,
 ) -> None:
     from openpyxl import Workbook
 
@@ -141,7 +143,7 @@ def _save(
     for i, (k, v) in enumerate(((k, v) for k, v in info.items() if k != "group"), 1):
         hidden.cell(row=i, column=1, value=k)
         hidden.cell(row=i, column=2, value=str(v)).data_type = "s"
-    _Sheet(ws, lists, survey, plan, lang, previous, earlier).fill(meta)
+    _Sheet(ws, lists, survey, plan, lang, previous, earlier, full).fill(meta)
     with replacing(path, overwrite=overwrite) as tmp:
         wb.save(tmp)
 
@@ -158,7 +160,9 @@ class _Sheet:
         lang: str,
         previous: dict[str, dict[str, Any]],
         earlier: dict[str, Any],
+        full: Survey,
     ) -> None:
+        self.full = full  # the whole survey: settled proposals are named from it
         self.ws, self.lists, self.survey, self.plan, self.lang = ws, lists, survey, plan, lang
         self.words = Labels(LABELS, lang)
         self.previous, self.earlier = previous, earlier
@@ -181,9 +185,10 @@ class _Sheet:
             self.text(words("blank_form", round=self.plan.number))
         self.text(words("instructions"), height=75)
         if self.plan.settled:
+            verdicts = Labels(DELPHI_LABELS, self.lang)
             items = "; ".join(
-                f"{self.survey.proposal(pid).title.get(self.lang)} ({s['verdict']}, "
-                f"round {s['round']})"
+                f"{self.full.proposal(pid).title.get(self.lang)} "
+                f"({verdicts('verdict_' + s['verdict'])}, {s['round']})"
                 for pid, s in self.plan.settled.items()
             )
             self.text(words("settled", items=items), height=45)
