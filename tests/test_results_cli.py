@@ -606,7 +606,7 @@ BAD_INPUT = [
         ["export", SURVEY, "--group", "nope"],
         "--group nope: unknown group (one of: science, diplomacy, government)",
     ),
-    (["export", SURVEY, "--format", "xml"], "--format xml: one of csv, json, jsonl"),
+    (["export", SURVEY, "--format", "xml"], "--format xml: one of csv, json, jsonl, wide"),
     (["export", SURVEY, "--what", "everything"], "--what everything: one of answers, summary"),
     (
         ["results", SURVEY, "--since", "2026-13-01"],
