@@ -15,6 +15,7 @@ import typer
 
 from consult import __version__
 from consult.cli import export, panel, report, results, run, simulate, status, survey
+from consult.cli import round as delphi_round
 from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(survey.app, name="survey")
 app.add_typer(panel.app, name="panel")
+app.add_typer(delphi_round.app, name="round")
 app.command("run")(run.run)
 app.command("status")(status.status)
 app.command("results")(results.results)
