@@ -211,7 +211,7 @@ def documented_keys(label: str = "JSON") -> list[str]:
     (``JSON (round status): ...`` lines for ``consult round status --json``)."""
     text = (ROOT / "docs" / "statistics.md").read_text(encoding="utf-8")
     keys = []
-    for line in re.findall(rf"^{re.escape(label)}: (.*)$", text, flags=re.M):
+    for line in re.findall(rf"^ *{re.escape(label)}: (.*)$", text, flags=re.M):
         keys += re.findall(r"`([^`]+)`", line)
     return keys
 
