@@ -664,6 +664,10 @@ def main() -> None:
                 )
             )
         note(case_many(workdir))
+        from rounds import case_rounds
+
+        for rounds_row in case_rounds(workdir, 5000, min(repeat, 3)):
+            note(rounds_row)
         from hardening import case_bombs, case_save_beside_simulate
 
         note(case_save_beside_simulate(workdir, 40_000 if args.size == "small" else 400_000))

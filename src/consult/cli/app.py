@@ -26,6 +26,7 @@ from consult.cli import (
     status,
     survey,
 )
+from consult.cli import round as delphi_round
 from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
 
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 app.add_typer(survey.app, name="survey")
 app.add_typer(panel.app, name="panel")
+app.add_typer(delphi_round.app, name="round")
 app.command("run")(run.run)
 app.command("status")(status.status)
 app.command("results")(results.results)

@@ -24,6 +24,7 @@ from consult.cli.options import (
     hint_simulated,
     response_filter,
     warn_unplaced,
+    with_round,
 )
 
 
@@ -71,6 +72,7 @@ def export(
     with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         check_groups(s, flt.groups)
+        flt = with_round(store, s, flt)
         res = aggregate(store, s, flt, check_language(s, lang)) if what == "summary" else None
         if output is None:
             write_export(store, s, what, fmt, sys.stdout, flt, res)

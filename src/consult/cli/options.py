@@ -107,6 +107,31 @@ def response_filter(
     )
 
 
+def with_round(store: Store, survey: Survey, flt: ResponseFilter) -> ResponseFilter:
+    """``flt`` with the round ``--round`` names, checked, or the current round by default
+    (see :func:`consult.results.plan.chosen_round`)."""
+    from dataclasses import replace
+
+    from consult.results.plan import chosen_round
+
+    return replace(flt, round=chosen_round(store, survey, flt.round))
+
+
+def frozen_notice(store: Store, survey: Survey, results: Any) -> None:
+    """Say on stderr, in one line, when a closed round's live figures differ from the ones
+    frozen when it closed."""
+    import sys
+
+    from consult.results.rounds import frozen_differs
+
+    if frozen_differs(store, survey, results):
+        sys.stderr.write(
+            f"Round {results.filter.round} is closed and its answers changed since (e.g. a "
+            "participant removed with their answers): these are today's figures; the frozen "
+            "ones are in 'consult round status'.\n"
+        )
+
+
 def check_language(survey: Survey, lang: str | None) -> str:
     """The language ``--lang`` names, else the survey's first; one the survey lacks is refused."""
     from consult.errors import InputError

@@ -55,6 +55,7 @@ def report(
         check_output,
         hint_simulated,
         response_filter,
+        with_round,
     )
     from consult.errors import InputError
     from consult.store.surveys import resolve_survey
@@ -63,6 +64,7 @@ def report(
     with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         language = check_language(s, lang)
+        flt = with_round(store, s, flt)
         path = output or Path("results") / f"{s.id}-{date.today().isoformat()}.xlsx"
         if path.suffix.lower() != ".xlsx":
             raise InputError(f"{path}: the report is an Excel file; name it *.xlsx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,10 +20,16 @@ from consult.cli.options import (
     check_groups,
     check_language,
     echo_json,
+    frozen_notice,
     hint_simulated,
     response_filter,
     warn_unplaced,
+    with_round,
 )
+
+if TYPE_CHECKING:
+    from consult.store import Store
+    from consult.survey.model import Survey
 
 
 def results(
@@ -42,6 +48,12 @@ def results(
     watch: Annotated[
         bool,
         typer.Option("--watch", "-w", help="Refresh live while a session runs (Ctrl-C stops)."),
+    ] = False,
+    rounds: Annotated[
+        bool,
+        typer.Option(
+            "--rounds", help="Every proposal across Delphi rounds, side by side (with --json too)."
+        ),
     ] = False,
     interval: Annotated[
         float | None,
@@ -63,15 +75,22 @@ def results(
     from consult.store.surveys import resolve_survey
 
     _check_combination(as_json, comments, watch, interval)
+    if rounds:
+        _check_rounds(round, group, since, until, include_in_progress, comments, watch)
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     with open_store(create=False) as store:
         s = resolve_survey(store, survey)
         language = check_language(s, lang)
+        if rounds:
+            _rounds(store, s, language, as_json, include_simulated)
+            return
         check_groups(s, flt.groups)
+        flt = with_round(store, s, flt)
         if as_json:
             res = aggregate(store, s, flt, language, comments=comments)
             echo_json("results", res.to_dict())
             warn_unplaced(res)
+            frozen_notice(store, s, res)
             return
         from rich.console import Console
 
@@ -82,6 +101,7 @@ def results(
             res = aggregate(store, s, flt, language)
             console.print(render_results(res, console.width, rule=s.consensus))
             warn_unplaced(res)
+            frozen_notice(store, s, res)
             hint_simulated(store, s, res.filter)
             return
         from consult.reports.terminal import watch_results
@@ -92,6 +112,32 @@ def results(
             interval or 2.0,
             rule=s.consensus,
         )
+
+
+def _rounds(
+    store: Store, survey: Survey, lang: str, as_json: bool, include_simulated: bool
+) -> None:
+    from consult.results.rounds import rounds_overview
+
+    overview = rounds_overview(store, survey, include_simulated)
+    if as_json:
+        echo_json("rounds", overview)
+        return
+    from rich.console import Console
+
+    from consult.reports.terminal_rounds import render_overview
+
+    Console(highlight=False).print(render_overview(overview, survey, lang))
+
+
+def _check_rounds(*options: object) -> None:
+    from consult.errors import InputError
+
+    names = ("--round", "--group", "--since", "--until", "--include-in-progress", "--comments",
+             "--watch")  # fmt: skip
+    given = [n for n, v in zip(names, options, strict=True) if v not in (None, False, [])]
+    if given:
+        raise InputError(f"--rounds shows every round of the whole panel; leave out {given[0]}")
 
 
 def _check_combination(as_json: bool, comments: bool, watch: bool, interval: float | None) -> None:

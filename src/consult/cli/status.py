@@ -17,11 +17,13 @@ def status(
     """
     from consult.cli.context import open_store
     from consult.results.participation import participation_status
+    from consult.results.plan import chosen_round
     from consult.store.surveys import resolve_survey
 
     with open_store(create=False) as store:
+        s = resolve_survey(store, survey)
         figures = participation_status(
-            store, resolve_survey(store, survey), round=round, include_simulated=include_simulated
+            store, s, round=chosen_round(store, s, round), include_simulated=include_simulated
         )
     if as_json:
         echo_json("status", figures)

@@ -16,7 +16,7 @@ from consult import stats
 from consult.i18n import Labels
 from consult.i18n.rules import LABELS as RULE_WORDS
 from consult.results.checks import UNPLACED_REASONS, wordings_of
-from consult.results.plan import plan_of, round_survey
+from consult.results.plan import default_round, plan_of, round_survey
 from consult.store import ResponseFilter, Store
 from consult.survey.model import ABSTAIN, Question, Survey
 
@@ -228,8 +228,9 @@ def aggregate(
     with store.snapshot():
         if flt.round is None:
             # A Delphi panel answers again each round: counting rounds together would count
-            # every expert twice, so results are of one round, the latest unless named.
-            flt = replace(flt, round=store.latest_round(survey.id, flt))
+            # every expert twice, so results are of one round: the current one once rounds
+            # are recorded, else the latest answered.
+            flt = replace(flt, round=default_round(store, survey, flt))
         settled: dict[str, dict[str, Any]] = {}
         if flt.round is not None and flt.round > 1:
             # A later Delphi round asks only the proposals it carried (and why, at times).

@@ -3,6 +3,6 @@ where the imports layer reaches them too)."""
 
 from __future__ import annotations
 
-from consult.store.plans import RoundPlan, plan_of, round_survey
+from consult.store.plans import RoundPlan, chosen_round, default_round, plan_of, round_survey
 
-__all__ = ["RoundPlan", "plan_of", "round_survey"]
+__all__ = ["RoundPlan", "chosen_round", "default_round", "plan_of", "round_survey"]

@@ -411,6 +411,29 @@ def _change(now: float | None, before: float | None) -> float | None:
     return now - before
 
 
+def frozen_differs(store: Store, survey: Survey, results: Results) -> bool:
+    """Whether ``results`` are of a closed round whose frozen snapshot shows other figures
+    (answers removed or changed since it closed). Only results counted as the snapshot was
+    (no group, date or in-progress filter, simulated responses alike) are compared."""
+    flt = results.filter
+    if flt.round is None or flt.groups or flt.since or flt.until or flt.include_in_progress:
+        return False
+    record = next((r for r in store.rounds(survey.id) if r.number == flt.round), None)
+    if record is None or record.snapshot is None:
+        return False
+    frozen = record.snapshot
+    if frozen.get("include_simulated") != flt.include_simulated:
+        return False
+    return _figures(frozen["results"]) != _figures(results.to_dict())
+
+
+def _figures(doc: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        doc["respondents"],
+        sorted((p["id"], p["panel"]["distribution"]) for p in doc["proposals"]),
+    )
+
+
 def results_of_round(store: Store, survey: Survey, number: int) -> Results:
     """The live :class:`Results` of round ``number`` (what ``results --round N`` computes)."""
     return aggregate(store, survey, ResponseFilter(round=number))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from consult.errors import InputError
-from consult.store import Round, Store
+from consult.store import ResponseFilter, Round, Store
 from consult.survey.delphi import reason_question
 from consult.survey.model import Survey
 
@@ -73,6 +73,30 @@ def plan_of(store: Store, survey: Survey, number: int | None = None) -> RoundPla
         include_simulated=bool(plan.get("include_simulated", False)),
         record=record,
     )
+
+
+def chosen_round(store: Store, survey: Survey, requested: int | None) -> int | None:
+    """The round ``--round`` names, checked; without one, the current round once the survey
+    has rounds recorded (``round open`` or ``round close`` ran), else ``None`` (one round only:
+    what the responses hold). A round beyond the current one is refused, naming those that
+    exist."""
+    current = store.current_round(survey.id)
+    if requested is None:
+        return current if store.rounds(survey.id) else None
+    if requested < 1 or requested > current:
+        exists = "round 1" if current == 1 else f"rounds 1 to {current}"
+        raise InputError(
+            f"--round {requested}: {survey.id} has {exists} (the current is round {current})"
+        )
+    return requested
+
+
+def default_round(store: Store, survey: Survey, flt: ResponseFilter) -> int | None:
+    """The round results are of when ``flt`` names none: the current round once rounds are
+    recorded, else the latest round among the responses ``flt`` admits."""
+    if store.rounds(survey.id):
+        return store.current_round(survey.id)
+    return store.latest_round(survey.id, flt)
 
 
 def round_survey(survey: Survey, plan: RoundPlan) -> Survey:
