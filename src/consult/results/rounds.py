@@ -40,17 +40,17 @@ def round_filter(plan: RoundPlan, include_simulated: bool = False) -> ResponseFi
 
 
 def proposal_stability(
-    store: Store, survey: Survey, proposal: Proposal, before: int, after: int, flt: ResponseFilter
+    survey: Survey, proposal: Proposal, pairs: dict[tuple[str, float, float], int]
 ) -> stats.Stability | None:
-    """How the answers to ``proposal`` moved from round ``before`` to ``after``, over the
-    participants whose responses ``flt`` admits in both rounds."""
+    """How the answers to ``proposal`` moved between two rounds, from the pairs
+    :meth:`Store.round_pairs` read for its support question."""
     q = proposal.support_question
     assert q.scale is not None
     points = [p.value for p in survey.scale(q.scale).points]
-    pairs: Counter[tuple[int, int]] = Counter()
-    for (_, a, b), n in store.round_pairs(survey.id, q.key, before, after, flt).items():
-        pairs[(int(a), int(b))] += n
-    return stats.paired_stability(pairs, points)
+    counts: Counter[tuple[int, int]] = Counter()
+    for (_, a, b), n in pairs.items():
+        counts[(int(a), int(b))] += n
+    return stats.paired_stability(counts, points)
 
 
 def stability_between(
@@ -63,10 +63,13 @@ def stability_between(
     flt = round_filter(plan, include_simulated)
     criterion = survey.delphi.criterion if survey.delphi else ""
     per: dict[str, Any] = {}
-    for p in survey.proposals:
-        if p.id not in plan.carried:
-            continue
-        st = proposal_stability(store, survey, p, plan.previous, plan.number, flt)
+    carried = [p for p in survey.proposals if p.id in plan.carried]
+    # One read for every carried proposal: the pairs of both rounds, by question.
+    pairs = store.round_pairs(
+        survey.id, [p.support_question.key for p in carried], plan.previous, plan.number, flt
+    )
+    for p in carried:
+        st = proposal_stability(survey, p, pairs.get(p.support_question.key, {}))
         per[p.id] = {
             "stability": None if st is None else st.to_dict(),
             "stable": stats.stable(st, criterion) if criterion else None,

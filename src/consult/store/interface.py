@@ -371,10 +371,15 @@ class Store(ABC):
 
     @abstractmethod
     def round_pairs(
-        self, survey_id: str, question: str, before: int, after: int, flt: ResponseFilter
-    ) -> dict[tuple[str, float, float], int]:
-        """(group, number answered in ``before``, in ``after``) -> participants whose admitted
-        responses in both rounds hold a number for ``question``."""
+        self,
+        survey_id: str,
+        questions: Sequence[str],
+        before: int,
+        after: int,
+        flt: ResponseFilter,
+    ) -> dict[str, dict[tuple[str, float, float], int]]:
+        """Per question: (group, number answered in ``before``, in ``after``) -> participants
+        whose admitted responses in both rounds hold a number for it; one read for all."""
 
     @abstractmethod
     def continuing(

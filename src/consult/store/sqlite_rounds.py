@@ -81,25 +81,36 @@ class SqliteRounds:
         return Round(survey_id, number, survey_hash, stamp, plan=plan)
 
     def round_pairs(
-        self, survey_id: str, question: str, before: int, after: int, flt: ResponseFilter
-    ) -> dict[tuple[str, float, float], int]:
-        """(group, answer in ``before``, answer in ``after``) -> participants, over those whose
-        admitted responses in both rounds hold a number for ``question`` (abstentions are not
-        numbers)."""
+        self,
+        survey_id: str,
+        questions: Sequence[str],
+        before: int,
+        after: int,
+        flt: ResponseFilter,
+    ) -> dict[str, dict[tuple[str, float, float], int]]:
+        """Per question: (group, answer in ``before``, answer in ``after``) -> participants,
+        over those whose admitted responses in both rounds hold a number for it (abstentions
+        are not numbers). One query for all ``questions``."""
+        if not questions:
+            return {}
         sub_a, params_a = self._eligible_responses(survey_id, replace(flt, round=before))
         sub_b, params_b = self._eligible_responses(survey_id, replace(flt, round=after))
+        marks = ", ".join("?" * len(questions))
         rows = self.conn.execute(
-            "SELECT p.group_id, a1.numeric, a2.numeric, count(*) "
+            "SELECT a1.question, p.group_id, a1.numeric, a2.numeric, count(*) "
             "FROM responses r1 JOIN responses r2 ON r2.participant_id = r1.participant_id "
             "JOIN participants p ON p.id = r1.participant_id "
-            "JOIN answers a1 ON a1.response_id = r1.id AND a1.question = ? "
-            "JOIN answers a2 ON a2.response_id = r2.id AND a2.question = ? "
-            f"WHERE r1.id IN ({sub_a}) AND r2.id IN ({sub_b}) "
+            "JOIN answers a1 ON a1.response_id = r1.id "
+            "JOIN answers a2 ON a2.response_id = r2.id AND a2.question = a1.question "
+            f"WHERE r1.id IN ({sub_a}) AND r2.id IN ({sub_b}) AND a1.question IN ({marks}) "
             "AND a1.numeric IS NOT NULL AND a2.numeric IS NOT NULL "
-            "GROUP BY p.group_id, a1.numeric, a2.numeric",
-            [question, question, *params_a, *params_b],
+            "GROUP BY a1.question, p.group_id, a1.numeric, a2.numeric",
+            [*params_a, *params_b, *questions],
         )
-        return {(g, a, b): n for g, a, b, n in rows}
+        out: dict[str, dict[tuple[str, float, float], int]] = {}
+        for question, g, a, b, n in rows:
+            out.setdefault(question, {})[(g, a, b)] = n
+        return out
 
     def continuing(
         self, survey_id: str, before: int, after: int, flt: ResponseFilter
