@@ -213,7 +213,7 @@ def test_the_feedback_screen_fits_80_columns(store: Store, survey: Survey, peopl
     assert all("◀" not in bars[p] for p in "1234")
     assert "Median 3 · middle half of the answers (IQR) 2.5–4.5 · 7 answers · 1 abstained" in lines
     science = next(line for line in lines if line.startswith("Science"))
-    assert "50% support" in science and "4 answers" in science
+    assert "50% support · n = 4" in science
     korean = rendered(figures_view(fb, survey, "ko"))
     assert all(cell_len(line) <= 80 for line in korean)
     assert any("1차 라운드 내 응답" in line for line in korean)

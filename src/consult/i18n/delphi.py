@@ -26,7 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
         "more_reasons": "Read more reasons ({shown} of {total} shown)",
         "go_on": "Go on to the question",
         "reasons_q": "More reasons?",
-        "n_answers": "{n} answers",
+        "n_answers": "n = {n}",
         "reason_q": "Your answer lies outside the middle half of the panel's answers in the "
         "previous round. Why? (your reason is shown to the panel anonymously)",
         "not_invited": "Round {round} is open to the participants who submitted round "
