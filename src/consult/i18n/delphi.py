@@ -25,6 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
         "side_neither": "neither",
         "more_reasons": "Read more reasons ({shown} of {total} shown)",
         "go_on": "Go on to the question",
+        "reasons_q": "More reasons?",
+        "n_answers": "n = {n}",
         "reason_q": "Your answer lies outside the middle half of the panel's answers in the "
         "previous round. Why? (your reason is shown to the panel anonymously)",
         "not_invited": "Round {round} is open to the participants who submitted round "
@@ -57,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "side_neither": "중립",
         "more_reasons": "이유 더 보기 ({total}건 중 {shown}건 표시)",
         "go_on": "질문으로 넘어가기",
+        "reasons_q": "이유를 더 보시겠습니까?",
+        "n_answers": "응답 {n}건",
         "reason_q": "응답이 이전 라운드 패널 응답의 가운데 절반 밖에 있습니다. 그 이유는 "
         "무엇입니까? (이유는 익명으로 패널에 공유됩니다)",
         "not_invited": "{round}차 라운드는 {previous}차 라운드를 제출한 참여자에게만 열려 "

@@ -17,7 +17,9 @@ from typing import Any
 
 from consult.errors import ConsultError
 from consult.i18n import Labels
+from consult.i18n.delphi import LABELS as DELPHI_LABELS
 from consult.i18n.session import LABELS
+from consult.results.plan import RoundPlan, plan_of
 from consult.session.throttle import lookup  # noqa: F401 - re-exported: flow.lookup
 from consult.store import CODE_ALPHABET, Participant, Response, Store, normalise_code
 from consult.store.surveys import survey_version
@@ -224,9 +226,14 @@ class Answering:
                 yield follow
 
     def submit(self) -> bool:
-        """Submit the response; False (and nothing changes) while a required answer is missing."""
+        """Submit the response; False (and nothing changes) while a required answer is missing.
+
+        :class:`Closed` when its round closed meanwhile (the store refuses answers to a closed
+        round; a submission is refused here)."""
         if self.missing():
             return False
+        lang = self.response.language or self.survey.languages[0]
+        check_open(self.store, self.survey, self.response.round, [lang])
         self.store.submit_response(self.response.id)
         return True
 
@@ -294,6 +301,46 @@ def check_not_closed(store: Store, survey: Survey, participant: Participant, rou
         lang = response.language or participant.language or survey.languages[0]
         date = (response.submitted_at or "")[:10]
         raise Closed(Labels(LABELS, lang)("already_submitted", date=date), lang)
+
+
+def check_round(
+    store: Store,
+    survey: Survey,
+    participant: Participant | None,
+    round: int,
+    lang: str | None = None,
+) -> None:
+    """:class:`Closed` when ``round`` is closed (or the study ended), or when the participant
+    (None: a newcomer in open enrolment) is not invited to it: under ``invite: submitted`` a
+    round N ≥ 2 is for those who submitted round N - 1. The message is in ``lang`` (default:
+    the participant's language; a newcomer's in every language of the survey)."""
+    if lang is None and participant is not None:
+        lang = participant.language or survey.languages[0]
+    langs = [lang] if lang else list(survey.languages)
+    plan = check_open(store, survey, round, langs)
+    delphi = survey.delphi
+    if plan.previous is None or plan.record is None or delphi is None:
+        return
+    if delphi.invite != "submitted":
+        return
+    if participant is not None and store.response(participant.id, round) is not None:
+        return  # invited when they began
+    before = store.response(participant.id, plan.previous) if participant else None
+    if before is None or not before.submitted:
+        raise _refusal("not_invited", round, langs)
+
+
+def check_open(store: Store, survey: Survey, round: int, langs: list[str]) -> RoundPlan:
+    """The round's plan; :class:`Closed` (in ``langs``) when the round is closed."""
+    plan = plan_of(store, survey, round)
+    if not plan.is_open:
+        raise _refusal("study_ended" if plan.ended else "round_closed", round, langs)
+    return plan
+
+
+def _refusal(key: str, round: int, langs: list[str]) -> Closed:
+    said = [Labels(DELPHI_LABELS, lang)(key, round=round, previous=round - 1) for lang in langs]
+    return Closed("\n".join(dict.fromkeys(said)), langs[0])
 
 
 def version_begun(store: Store, survey: Survey, hash: str) -> tuple[Survey, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.session.feedback import LaterRound
 from consult.session.flow import Answering, Outcome, Sections, format_answer
 from consult.session.prompts import (
     CLEAR_PAGE,
@@ -34,8 +35,11 @@ def review(
     lang: str,
     *,
     code: str | None = None,
+    later: LaterRound | None = None,
 ) -> Outcome:
-    """Review, change and submit; ``code`` (not in a kiosk) is repeated on "finish later"."""
+    """Review, change and submit; ``code`` (not in a kiosk) is repeated on "finish later".
+    In a Delphi round 2 or later (``later``), changing a support answer shows the panel's
+    figures of the round before again."""
     page = 0
     while True:
         for q in flow.missing():
@@ -70,11 +74,16 @@ def review(
                 term.print(terminal_text(say(lang, "submitted")), style="bold green")
                 return Outcome.SUBMITTED
         else:
-            change(term, flow, sections, [shown[i] for i in rows], lang)
+            change(term, flow, sections, [shown[i] for i in rows], lang, later)
 
 
 def change(
-    term: Terminal, flow: Answering, sections: Sections, candidates: list[Question], lang: str
+    term: Terminal,
+    flow: Answering,
+    sections: Sections,
+    candidates: list[Question],
+    lang: str,
+    later: LaterRound | None = None,
 ) -> None:
     """Change one of ``candidates`` (the answers on the page): which, then its new answer."""
     from rich.text import Text
@@ -95,7 +104,11 @@ def change(
     q = flow.survey.question(key)
     term.clear(CLEAR_PAGE)
     show_section(term, sections, q, lang)
-    value = ask(term, flow, sections, q, lang, flow.answers.get(key))
+    current = flow.answers.get(key)
+    if later is not None:
+        later.before(term, flow.survey, q, lang, reasons=False)
+        current = later.default(q, current)
+    value = ask(term, flow, sections, q, lang, current)
     dropped = flow.would_drop(q, value)
     if dropped:
         for follow in dropped:

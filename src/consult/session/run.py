@@ -26,12 +26,15 @@ from consult.i18n.session import (
     UNKNOWN_CODE,
     WELCOME_CODE,
 )
+from consult.results.plan import plan_of, round_survey
+from consult.session.feedback import LaterRound
 from consult.session.flow import (
     Answering,
     Closed,
     Outcome,
     Sections,
     check_not_closed,
+    check_round,
     is_exit_word,
     lookup,
     new_exit_word,
@@ -135,17 +138,20 @@ def _run(
 ) -> Outcome:
     if code is not None:
         lookup(store, survey, code)  # an unknown --code is bad input, before anything is recorded
-    if round is None:
-        round = store.current_round(survey.id)
     session_id = store.start_session(survey.id, "kiosk" if kiosk else "single")
     try:
         if kiosk:
+            # Without --round, each participant answers the round open when they sit down:
+            # a kiosk left open across ``round open`` goes on in the new round.
             return _kiosk(term, store, survey, session_id, round, code, exit_word)
+        if round is None:
+            round = store.current_round(survey.id)
         who = lookup(store, survey, code) if code is not None else None
         try:
             if who is None:
                 term.print(terminal_text(survey.title.get(survey.languages[0])), style="bold")
                 who = _ask_identity(term, store, survey)
+                check_round(store, survey, who if isinstance(who, Participant) else None, round)
                 if isinstance(who, Participant):
                     check_not_closed(store, survey, who, round)
             return answer_as(term, store, survey, who, round=round, session_id=session_id)
@@ -169,7 +175,7 @@ def _kiosk(
     store: Store,
     survey: Survey,
     session_id: int,
-    round: int,
+    round: int | None,
     code: str | None,
     exit_word: str | None,
 ) -> Outcome:
@@ -205,8 +211,9 @@ def _kiosk(
                 return Outcome.ENDED
             continue
         try:
+            now = round if round is not None else store.current_round(survey.id)
             outcome = answer_as(
-                term, store, survey, who, round=round, session_id=session_id, kiosk=True
+                term, store, survey, who, round=now, session_id=session_id, kiosk=True
             )
             if outcome in (Outcome.SUBMITTED, Outcome.DECLINED):
                 # Clear first: the review table must not wait on screen for the next person.
@@ -345,12 +352,18 @@ def answer_as(
 ) -> Outcome:
     """Take one participant (or ``_NEW``) from consent to submission in ``round``.
 
-    Ctrl-C passes up as :class:`Interrupted`, which says who was answering. Outside a kiosk,
-    "finish later" repeats the access code.
+    In a Delphi round 2 or later the participant answers the proposals the round carries, each
+    after the panel's feedback of the round before (``consult.session.feedback``); they must be
+    invited to the round, and a closed round takes no answer (:class:`Closed`, also when it
+    closes while they answer). Ctrl-C passes up as :class:`Interrupted`, which says who was
+    answering. Outside a kiosk, "finish later" repeats the access code.
     """
     participant = who if isinstance(who, Participant) else None
+    check_round(store, survey, participant, round)
     if participant is not None:
         check_not_closed(store, survey, participant, round)
+    plan = plan_of(store, survey, round)
+    full = survey
     lang: str | None = None
     try:
         response = store.response(participant.id, round) if participant else None
@@ -358,7 +371,11 @@ def answer_as(
             # Nothing is written before consent: a refusal leaves no trace.
             lang = _ask_language(term, survey, participant.language if participant else None)
             _speaks(store, lang)
-            if survey.settings.consent is not None and not _ask_consent(term, survey, lang):
+            if (
+                survey.settings.consent is not None
+                and not _consented_before(store, participant, round)
+                and not _ask_consent(term, survey, lang)
+            ):
                 term.print(terminal_text(say(lang, "declined")))
                 return Outcome.DECLINED
             if participant is None:
@@ -368,7 +385,7 @@ def answer_as(
             response = store.start_response(
                 participant.id, survey.hash, round, session_id=session_id, language=lang
             )
-            flow = Answering(store, survey, response)
+            flow = Answering(store, round_survey(survey, plan), response)
         else:
             assert participant is not None
             lang = response.language or participant.language or survey.languages[0]
@@ -377,20 +394,41 @@ def answer_as(
                 survey, key = version_begun(store, survey, response.survey_hash)
                 style = "yellow" if key == "version_lost" else None
                 term.print(terminal_text(say(lang, key, version=survey.version)), style=style)
-            flow = Answering.resume(store, survey, response)
+            flow = Answering.resume(store, round_survey(survey, plan), response)
             if response.submitted:
                 date = (response.submitted_at or "")[:10]
                 term.print(terminal_text(say(lang, "revise_ok", date=date)))
             elif flow.answers:
                 term.print(terminal_text(say(lang, "resume", n=len(flow.answers))), style="green")
+        later = LaterRound.load(store, full, plan, participant)
+        if later is not None:
+            later.intro(term, full, lang)
         sections = Sections(flow.survey)
         shown = None
         for q in flow.pending():
             if sections.of(q) != shown:
                 show_section(term, sections, q, lang)
                 shown = sections.of(q)
-            flow.give(q, ask(term, flow, sections, q, lang, flow.answers.get(q.key)))
+            current = flow.answers.get(q.key)
+            if later is not None:
+                later.before(term, flow.survey, q, lang)
+                current = later.default(q, current)
+            flow.give(q, ask(term, flow, sections, q, lang, current))
         code = None if kiosk else format_code(participant.code)
-        return review(term, flow, sections, lang, code=code)
+        return review(term, flow, sections, lang, code=code, later=later)
     except KeyboardInterrupt:
         raise Interrupted(participant, lang) from None
+    except Closed:
+        raise
+    except Exception:
+        # The store refuses answers to a round closed while the participant answered
+        # (``round open`` from another terminal): say so, in their language.
+        check_round(store, full, participant, round, lang)
+        raise
+
+
+def _consented_before(store: Store, participant: Participant | None, round: int) -> bool:
+    """Whether the participant began a response in an earlier round (and so consented)."""
+    return participant is not None and any(
+        store.response(participant.id, k) is not None for k in range(1, round)
+    )
