@@ -42,6 +42,7 @@ SQL_MODULES = {
     "consult.store.sqlite_bulk",
     "consult.store.sqlite_panel",
     "consult.store.sqlite_files",
+    "consult.store.sqlite_publish",
     "consult.store.schema",
 }
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.
