@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 import yaml
 from datasette.app import Datasette
-from publish_support import ANSWERS, Panel, build_panel
+from publish_support import ANSWERS, SURVEY_YAML, Panel, build_panel
+
+from consult.errors import SurveyError
+from consult.survey.loader import load_survey
 
 CONSULT = str(Path(sys.executable).parent / "consult")
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -257,3 +260,15 @@ def test_bad_input_is_one_line(panel: Panel, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "Error: --lang fr: the survey is in en, ko\n"
     assert not (tmp_path / "p.db").exists()
+
+
+def test_licence_and_source_are_optional_text(tmp_path: Path) -> None:
+    path = tmp_path / "survey.yaml"
+    path.write_text(SURVEY_YAML.replace("licence: CC BY 4.0", "licence: [1]"), encoding="utf-8")
+    with pytest.raises(SurveyError) as info:
+        load_survey(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:4: licence: expected text, e.g. 'CC BY 4.0' or a web address"
+    ]
+    path.write_text(SURVEY_YAML.replace("licence: CC BY 4.0\n", ""), encoding="utf-8")
+    assert "licence" not in load_survey(path).definition

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from consult.store.sqlite_publish import PublicData, lang_column
+from consult.store.sqlite_publish import PublicData, canned_queries, lang_column
 from consult.survey.model import Survey
 
 _SUPPORT = {
@@ -153,39 +153,9 @@ def metadata(survey: Survey, database: str, lang: str, data: PublicData) -> dict
             "columns": dict(_SUPPORT),
         },
     }
-    group_label = lang_column("label", first)
     queries = {
-        "support_by_group_for_proposal": {
-            "title": "Support by group for a proposal",
-            "description": "Support for one proposal in each stakeholder group (its id: see "
-            "proposals).",
-            "sql": "SELECT group_id, group_label, n_valid, n_abstained, support, "
-            "support_ci_low, support_ci_high, opposition, median, small_group "
-            "FROM support_by_group WHERE proposal_id = :proposal ORDER BY group_id",
-        },
-        "answers_to_question": {
-            "title": "Answers to a question, by group",
-            "description": "How often each answer was given to one question, in each group.",
-            "sql": f"SELECT r.group_id, a.value, a.{lang_column('label', first)} AS label, "
-            "count(*) AS answers FROM answers a JOIN respondents r USING (respondent) "
-            "WHERE a.question = :question GROUP BY r.group_id, a.value ORDER BY r.group_id, "
-            "answers DESC",
-        },
-        "search_comments": {
-            "title": "Search the comments",
-            "description": "Comments that contain these words (full-text search).",
-            "sql": "SELECT c.group_id, c.question, c.text FROM comments c "
-            "JOIN comments_fts f ON f.rowid = c.id WHERE comments_fts MATCH :words "
-            "ORDER BY f.rank",
-        },
-        "groups_on_a_proposal": {
-            "title": "Groups apart on a proposal",
-            "description": "Each group's support beside the panel's, in points.",
-            "sql": f"SELECT s.group_id, g.{group_label} AS group_label, s.support, "
-            "round((s.support - o.support) * 100, 1) AS points_from_panel FROM support s "
-            "JOIN groups g USING (group_id) JOIN support o ON o.proposal_id = s.proposal_id "
-            "AND o.group_id = 'panel' WHERE s.proposal_id = :proposal ORDER BY s.support DESC",
-        },
+        name: {"title": title, "description": description, "sql": sql}
+        for name, (title, description, sql) in canned_queries(first).items()
     }
     meta["databases"] = {
         database: {

@@ -227,3 +227,40 @@ def _write(conn: sqlite3.Connection, data: PublicData) -> dict[str, int]:
         "WHERE s.group_id <> 'panel' ORDER BY o.rank, g.position"
     )
     return counts
+
+
+def canned_queries(lang: str) -> dict[str, tuple[str, str, str]]:
+    """Datasette's canned queries of the public database, labels in ``lang``: name -> (title,
+    description, SQL with named parameters)."""
+    label = lang_column("label", lang)
+    return {
+        "support_by_group_for_proposal": (
+            "Support by group for a proposal",
+            "Support for one proposal in each stakeholder group (its id: see proposals).",
+            "SELECT group_id, group_label, n_valid, n_abstained, support, support_ci_low, "
+            "support_ci_high, opposition, median, small_group FROM support_by_group "
+            "WHERE proposal_id = :proposal ORDER BY group_id",
+        ),
+        "answers_to_question": (
+            "Answers to a question, by group",
+            "How often each answer was given to one question, in each group.",
+            f"SELECT r.group_id, a.value, a.{label} AS label, count(*) AS answers "
+            "FROM answers a JOIN respondents r USING (respondent) WHERE a.question = :question "
+            "GROUP BY r.group_id, a.value ORDER BY r.group_id, answers DESC",
+        ),
+        "search_comments": (
+            "Search the comments",
+            "Comments that contain these words (full-text search).",
+            "SELECT c.group_id, c.question, c.text FROM comments c "
+            "JOIN comments_fts f ON f.rowid = c.id WHERE comments_fts MATCH :words "
+            "ORDER BY f.rank",
+        ),
+        "groups_on_a_proposal": (
+            "Groups apart on a proposal",
+            "Each group's support beside the panel's, in points.",
+            f"SELECT s.group_id, g.{label} AS group_label, s.support, "
+            "round((s.support - o.support) * 100, 1) AS points_from_panel FROM support s "
+            "JOIN groups g USING (group_id) JOIN support o ON o.proposal_id = s.proposal_id "
+            "AND o.group_id = 'panel' WHERE s.proposal_id = :proposal ORDER BY s.support DESC",
+        ),
+    }
