@@ -73,6 +73,7 @@ def export(
     from consult.cli.context import open_store, state
     from consult.reports.exports import (
         check_export,
+        check_file,
         export_to_file,
         package_path,
         write_export,
@@ -85,6 +86,7 @@ def export(
     flt = response_filter(round, group, since, until, include_in_progress, include_simulated)
     if output is not None:
         check_output(output, force, state.db)
+        check_file(output, fmt, datapackage)
         if datapackage:
             check_output(package_path(output), force, state.db)
     with open_store(create=False) as store:

@@ -56,6 +56,11 @@ def publish(
         language = check_language(s, lang)
         path = output or Path("results") / f"{s.id}-public.db"
         meta = metadata or path.parent / "metadata.yml"
+        from consult.reports.output_file import is_stream
+
+        for file in (path, meta):
+            if is_stream(file):
+                raise InputError(f"{file}: publish writes files; name a file, not a stream")
         if meta.resolve() == path.resolve():
             raise InputError(f"{meta}: the metadata and the database need two files")
         check_output(path, force, state.db)

@@ -133,6 +133,13 @@ def check_export(
         require_extra(fmt)
 
 
+def check_file(output: Path, fmt: str, datapackage: bool) -> None:
+    """Refuse a stream (a pipe, /dev/stdout) where a file is needed: an SPSS or Stata file, or
+    a CSV with a data package beside it."""
+    if is_stream(output) and (fmt in BINARY or datapackage):
+        raise InputError(f"{output}: --format {fmt} needs a file, not a stream")
+
+
 def package_path(output: Path) -> Path:
     """Where ``--datapackage`` writes: ``datapackage.json`` beside the CSV."""
     return output.parent / "datapackage.json"
