@@ -117,6 +117,11 @@ def test_binary_formats_need_a_file_and_the_extra(panel: Panel, tmp_path: Path) 
         2,
         "Error: --format sav is a binary file: name it with -o FILE.sav\n",
     )
+    result = consult(panel, "--format", "dta", "-o", "/dev/stdout")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "Error: /dev/stdout: --format dta needs a file, not a stream\n",
+    )
     result = consult(panel, "--what", "summary", "--format", "dta", "-o", "s.dta")
     assert (result.returncode, result.stderr) == (
         2,

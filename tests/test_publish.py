@@ -260,6 +260,9 @@ def test_bad_input_is_one_line(panel: Panel, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "Error: --lang fr: the survey is in en, ko\n"
     assert not (tmp_path / "p.db").exists()
+    result = consult(panel, "publish", str(panel.survey_file), "-o", "/dev/stdout")
+    assert result.returncode == 2
+    assert result.stderr == "Error: /dev/stdout: publish writes files; name a file, not a stream\n"
 
 
 def test_licence_and_source_are_optional_text(tmp_path: Path) -> None:
