@@ -606,8 +606,14 @@ BAD_INPUT = [
         ["export", SURVEY, "--group", "nope"],
         "--group nope: unknown group (one of: science, diplomacy, government)",
     ),
-    (["export", SURVEY, "--format", "xml"], "--format xml: one of csv, json, jsonl, wide"),
-    (["export", SURVEY, "--what", "everything"], "--what everything: one of answers, summary"),
+    (
+        ["export", SURVEY, "--format", "xml"],
+        "--format xml: one of csv, json, jsonl, wide, sav, dta, md",
+    ),
+    (
+        ["export", SURVEY, "--what", "everything"],
+        "--what everything: one of answers, summary, codebook",
+    ),
     (
         ["results", SURVEY, "--since", "2026-13-01"],
         "--since 2026-13-01: expected a date such as 2026-07-01",

@@ -19,6 +19,7 @@ from consult.cli import (
     forms,
     imports,
     panel,
+    publish,
     report,
     results,
     run,
@@ -49,6 +50,7 @@ app.command("simulate")(simulate.simulate)
 app.command("report")(report.report)
 app.command("forms")(forms.forms)
 app.command("import")(imports.import_)
+app.command("publish")(publish.publish)
 
 
 def _version(value: bool) -> None:

@@ -1,4 +1,6 @@
-"""Exports for scripts and spreadsheets: raw answers and the summary, as CSV, JSON or JSON lines.
+"""Exports for scripts, spreadsheets and statistics packages: raw answers and the summary as CSV,
+JSON or JSON lines; the answers one row per response (``wide``) as CSV, SPSS or Stata; the
+codebook as Markdown or CSV; a Frictionless data package beside a CSV.
 
 Raw answers carry pseudonymous participant ids, never names or access codes. Participant text
 stays data: CSV cells lose control characters and get a quote before what a spreadsheet would
@@ -21,8 +23,15 @@ from consult.safe_text import json_text, neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
-WHATS = ("answers", "summary")
-FORMATS = ("csv", "json", "jsonl", "wide")
+WHATS = ("answers", "summary", "codebook")
+FORMATS = ("csv", "json", "jsonl", "wide", "sav", "dta", "md")
+#: The formats each export comes in.
+WHAT_FORMATS = {
+    "answers": ("csv", "json", "jsonl", "wide", "sav", "dta"),
+    "summary": ("csv", "json", "jsonl"),
+    "codebook": ("md", "csv"),
+}
+BINARY = ("sav", "dta")
 ANSWER_COLUMNS = (
     "participant",
     "group",
@@ -102,6 +111,59 @@ def summary_records(results: Results) -> Iterator[dict[str, Any]]:
             }
 
 
+def check_export(
+    what: str, fmt: str, to_file: bool, *, wide: bool = False, datapackage: bool = False
+) -> None:
+    """Refuse, before any work, a combination of options that cannot be written."""
+    if what not in WHATS:
+        raise InputError(f"--what {what}: one of {', '.join(WHATS)}")
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
+    if fmt not in WHAT_FORMATS[what]:
+        raise InputError(f"--what {what} comes as {', '.join(WHAT_FORMATS[what])}, not {fmt}")
+    if fmt in BINARY and not to_file:
+        raise InputError(f"--format {fmt} is a binary file: name it with -o FILE.{fmt}")
+    if wide and (what != "answers" or fmt != "csv"):
+        raise InputError("--wide applies to --what answers --format csv (sav and dta always are)")
+    if datapackage and (fmt != "csv" or what == "codebook" or not to_file):
+        raise InputError("--datapackage describes a CSV of answers or the summary: add -o FILE.csv")
+    if fmt in BINARY:
+        from consult.reports.labelled import require_extra
+
+        require_extra(fmt)
+
+
+def check_file(output: Path, fmt: str, datapackage: bool) -> None:
+    """Refuse a stream (a pipe, /dev/stdout) where a file is needed: an SPSS or Stata file, or
+    a CSV with a data package beside it."""
+    if is_stream(output) and (fmt in BINARY or datapackage):
+        raise InputError(f"{output}: --format {fmt} needs a file, not a stream")
+
+
+def package_path(output: Path) -> Path:
+    """Where ``--datapackage`` writes: ``datapackage.json`` beside the CSV."""
+    return output.parent / "datapackage.json"
+
+
+def write_package(
+    survey: Survey, what: str, output: Path, lang: str, wide: bool, force: bool
+) -> Path:
+    """Write the data package describing the CSV at ``output``, all or nothing."""
+    from consult.reports.datapackage import data_package, write_data_package
+
+    layout = "wide" if wide else what
+    columns = list(ANSWER_COLUMNS if what == "answers" else SUMMARY_COLUMNS)
+    package = data_package(survey, output, layout, lang, columns)
+    path = package_path(output)
+    try:
+        with replacing(path, overwrite=force) as tmp:
+            write_data_package(package, tmp)
+    except OSError as exc:
+        problem = exc.strerror or exc
+        raise ConsultError(f"{path}: cannot write the data package ({problem})") from None
+    return path
+
+
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
@@ -121,20 +183,29 @@ def export_to_file(
     flt: ResponseFilter,
     results: Results | None = None,
     force: bool = False,
+    *,
+    lang: str | None = None,
+    wide: bool = False,
 ) -> int:
     """Write an export to ``path``, all or nothing: a failure leaves no half-written file.
 
     A pipe or ``/dev/stdout`` is written to directly (appended to, so ``>>`` keeps what was
     there); an existing file is replaced only with ``force``."""
+    args = (store, survey, what, fmt)
     try:
+        if fmt in BINARY:
+            from consult.reports.labelled import write_labelled
+
+            with replacing(path, overwrite=force) as tmp:
+                return write_labelled(store, survey, flt, fmt, tmp, lang or survey.languages[0])
         if is_stream(path):
             with open(path, "a", encoding="utf-8", newline="") as out:
-                return write_export(store, survey, what, fmt, out, flt, results)
+                return write_export(*args, out, flt, results, lang=lang, wide=wide)
         with (
             replacing(path, overwrite=force) as tmp,
             open(tmp, "w", encoding="utf-8", newline="") as out,
         ):
-            return write_export(store, survey, what, fmt, out, flt, results)
+            return write_export(*args, out, flt, results, lang=lang, wide=wide)
     except OSError as exc:
         raise ConsultError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
 
@@ -147,19 +218,29 @@ def write_export(
     out: IO[str],
     flt: ResponseFilter,
     results: Results | None = None,
+    *,
+    lang: str | None = None,
+    wide: bool = False,
 ) -> int:
-    """Write answers or the summary to ``out``; returns the number of records written."""
-    if what not in WHATS:
-        raise InputError(f"--what {what}: one of {', '.join(WHATS)}")
-    if fmt not in FORMATS:
-        raise InputError(f"--format {fmt}: one of {', '.join(FORMATS)}")
-    if fmt == "wide":
-        if what != "answers":
-            raise InputError("--format wide: only with --what answers")
-        from consult.reports.wide import wide_rows, write_wide_csv
+    """Write answers, the summary or the codebook to ``out`` as text; returns the number of
+    records (variables for the codebook, responses for ``wide``) written."""
+    check_export(what, fmt, True, wide=wide)
+    if fmt in BINARY:
+        raise InputError(f"--format {fmt} is a binary file: name it with -o FILE.{fmt}")
+    if fmt == "wide":  # the table consult import reads back
+        from consult.reports.wide import wide_rows
+        from consult.reports.wide import write_wide_csv as write_table
 
-        header, rows = wide_rows(store, survey, flt)
-        return write_wide_csv(header, rows, out)
+        header, rows = wide_rows(store, survey, flt, lang)
+        return write_table(header, rows, out)
+    if what == "codebook":
+        from consult.reports.codebook import write_codebook
+
+        return write_codebook(survey, fmt, out)
+    if wide:
+        from consult.reports.labelled import write_wide_csv
+
+        return write_wide_csv(store, survey, flt, out)
     if what == "summary" and fmt == "json":
         from consult.results.aggregation import aggregate
 

@@ -34,6 +34,9 @@ TOP_KEYS = {
     "closing": False,
     "settings": False,
     "delphi": False,
+    # What ``consult publish`` puts in the Datasette metadata: plain text or a web address.
+    "licence": False,
+    "source": False,
 }
 QUESTION_KEYS_COMMON = {"id", "type", "text", "help", "required", "when"}
 #: Every key some question type allows: what a question of an unknown type may have.
@@ -54,6 +57,9 @@ def build_survey(v: Validator, top: LocDict) -> Survey | None:
         v.problem(v.line_of(top, "version"), "version", "expected a version such as '1.0'")
     title = v.text_at(top, "title", "")
     description = v.text_at(top, "description", "")
+    for key in ("licence", "source"):
+        if key in top and (not isinstance(top[key], str) or not top[key].strip()):
+            v.problem(v.line_of(top, key), key, "expected text, e.g. 'CC BY 4.0' or a web address")
     groups = _groups(v, top)
     v.group_ids = tuple(g.id for g in groups)
     v.question_named_group = some_question_named(top, GROUP_SUBJECT)
