@@ -17,7 +17,7 @@ from consult import stats
 from consult.results.aggregation import Results, aggregate, iter_comments
 from consult.results.answers import answer_records, without_free_text
 from consult.results.participation import round_rows, simulated_responses, summarise
-from consult.results.rounds import rounds_overview, rounds_status
+from consult.results.rounds import round_snapshots, rounds_overview, rounds_status
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
@@ -217,9 +217,10 @@ def _rounds(store: Store, survey: Survey, flt: ResponseFilter) -> RoundsData | N
     """Every round, when the survey declares a Delphi design or has more than one round."""
     if survey.delphi is None and store.current_round(survey.id) <= 1:
         return None
+    snapshots = round_snapshots(store, survey, flt.include_simulated)  # read once, used twice
     return RoundsData(
-        overview=rounds_overview(store, survey, flt.include_simulated),
-        status=rounds_status(store, survey, flt.include_simulated),
+        overview=rounds_overview(store, survey, flt.include_simulated, snapshots),
+        status=rounds_status(store, survey, flt.include_simulated, snapshots),
     )
 
 
