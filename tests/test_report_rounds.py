@@ -27,7 +27,9 @@ from report_support import ROOT, SURVEY, table_rows
 from scipy.stats import wilcoxon
 from sklearn.metrics import cohen_kappa_score
 
+from consult import stats
 from consult.i18n.report import LABELS
+from consult.reports.excel.figures import decimal_format, share_format
 from consult.reports.excel.workbook import write_report
 from consult.results.rounds import open_next_round, rounds_overview, rounds_status
 from consult.session.simulation import simulate
@@ -264,6 +266,29 @@ def test_line_chart_of_support_per_round(study):
         expected = [None if c is None else c["support"] for c in p["rounds"]]
         assert points == pytest.approx(expected)
         assert p["title"].startswith(cells(series.tx.strRef.f)[0].rstrip("…"))
+
+
+def test_closed_rounds_say_when_frozen_with_simulated_responses(study, tmp_path):
+    """Rounds 1 and 2 were closed counting the rehearsal's simulated responses: a report that
+    leaves them out says so, since their frozen figures still count them."""
+    store, survey = study["store"], study["survey"]
+    write_report(store, survey, tmp_path / "r.xlsx", flt=ResponseFilter(), lang="en")
+    note = openpyxl.load_workbook(tmp_path / "r.xlsx")["Rounds"]["A3"].value
+    assert note.endswith("Frozen with simulated responses included: round 1, 2.")
+    assert "Frozen with" not in study["wb"]["Rounds"]["A3"].value  # the same choice: no note
+
+
+def test_figures_judged_by_the_criterion_are_not_rounded_across_it():
+    """A stability figure next to a threshold of the stopping criterion gets the decimals that
+    keep it on its side, as shares next to the consensus rule's thresholds do."""
+    judged = stats.criterion_thresholds("changed_share < 15% and |cv_change| <= 0.1")
+    assert judged == {"changed_share": (0.15,), "cv_change": (0.1,)}
+    assert share_format(0.1496, stats.shown_share(0.1496, judged["changed_share"])) == "0.00%"
+    assert share_format(0.148, stats.shown_share(0.148, judged["changed_share"])) == "0.0%"
+    assert share_format(0.12, stats.shown_share(0.12, judged["changed_share"])) == "0%"
+    assert decimal_format(-0.0996, judged["cv_change"], 2) == "0.0000"  # |-0.0996| vs 0.1
+    assert decimal_format(-0.08, judged["cv_change"], 2) == "0.00"
+    assert decimal_format(0.5, (), 2) == "0.00"
 
 
 # --------------------------------------------------------------------------- Participation, Method
