@@ -305,6 +305,8 @@ def test_participation_has_every_round(study):
     for i, r in zip(heads, status, strict=True):
         assert rows[i + 1][:4] == ["Group", "Invited", "Started", "Submitted"]
         assert rows[i + 1][6] == "Incomplete (started, not submitted)"
+        sheet = study["wb"]["Participation"]
+        assert sheet.row_dimensions[i + 2].height >= 40  # wrapped headers are not cut
         total = next(row for row in rows[i + 2 :] if row[0] == "Total")
         expected = r["participation"]["total"]
         assert total[1:4] == [expected["invited"], expected["started"], expected["submitted"]]

@@ -51,7 +51,8 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.append(header_cells(ws, (label(h) for h in _HEADERS)))
     _group_rows(ctx, ws, ctx.data.participation)
     if ctx.data.rounds is not None:
-        _by_round(ctx, ws, ctx.data.rounds.status["rounds"])
+        next_row = 3 + len(ctx.data.participation) + 2
+        _by_round(ctx, ws, ctx.data.rounds.status["rounds"], next_row)
     return ws.title
 
 
@@ -88,17 +89,20 @@ def _group_rows(ctx: ReportContext, ws: Any, groups: dict[str, dict[str, int]]) 
         )
 
 
-def _by_round(ctx: ReportContext, ws: Any, rounds: list[dict[str, Any]]) -> None:
-    """Every round, each under its own heading: closed rounds as counted when they closed
-    (their frozen snapshot), the open round now."""
+def _by_round(ctx: ReportContext, ws: Any, rounds: list[dict[str, Any]], row: int) -> None:
+    """Every round, each under its own heading, from sheet row ``row`` on: closed rounds as
+    counted when they closed (their frozen snapshot), the open round now."""
     label = ctx.label
     ws.append([])
     ws.append([cell(ws, label("participation.by_round"), font=HEADING_FONT)])
     ws.append([cell(ws, label("participation.rounds_note"), font=NOTE_FONT)])
+    row += 3
     for r in rounds:
         state = label(f"state.{r['state']}")
         ws.append([])
         ws.append([cell(ws, label("participation.round", n=r["round"], state=state), font=BOLD)])
+        ws.row_dimensions[row + 2].height = 45  # as the first table's header: the rates wrap
         ws.append(header_cells(ws, (label(h) for h in _HEADERS)))
         groups = {g["group"]: g for g in r["participation"]["groups"]}
         _group_rows(ctx, ws, groups)
+        row += 3 + len(groups) + 1
