@@ -67,6 +67,7 @@ def test_sheets_and_summary(built):
     en = LABELS["en"]
     assert wb.sheetnames == [
         en["sheet.summary"],
+        en["sheet.rounds"],  # the example survey declares a Delphi design
         en["sheet.by_group"],
         en["sheet.detail"],
         en["sheet.rankings"],
@@ -381,7 +382,7 @@ def test_cli_as_a_new_user(tmp_path):
     empty = run(["report", survey, "-o", "empty.xlsx"], tmp_path)
     assert empty.returncode == 0, empty.stderr
     assert empty.stdout == (
-        "Wrote empty.xlsx: 6 proposals, 0 responses (simulated left out), 8 sheets.\n"
+        "Wrote empty.xlsx: 6 proposals, 0 responses (simulated left out), 9 sheets.\n"
     )
     assert (
         empty.stderr == "40 simulated responses left out; add --include-simulated to count them.\n"

@@ -211,6 +211,7 @@ def test_every_sheet_prints_one_page_wide(printed):
     n = len(results.proposals)
     expected = {
         "Summary": 1,  # table and chart on one page
+        "Rounds": 1,  # the example declares a Delphi design; one round: table and chart
         "By group": 1,
         "Proposal detail": n,  # a page for each proposal
         "Rankings": 1,

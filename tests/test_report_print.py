@@ -29,6 +29,7 @@ def built(tmp_path_factory):
 #: Each sheet: landscape or not, and the rows repeated at the top of every printed page.
 PRINT = {
     "Summary": ("landscape", "$4:$4"),
+    "Rounds": ("landscape", "$4:$4"),
     "By group": ("landscape", "$4:$4"),
     "Proposal detail": ("landscape", "$1:$2"),
     "Rankings": ("portrait", "$1:$2"),

@@ -1,6 +1,9 @@
-"""The words of the Excel report: sheet names, headings, notes."""
+"""The words of the Excel report: sheet names, headings, notes (those about Delphi rounds in
+:mod:`consult.i18n.report_rounds`, merged in here)."""
 
 from __future__ import annotations
+
+from consult.i18n.report_rounds import LABELS as ROUND_LABELS
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -486,3 +489,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+# The words about Delphi rounds live in their own table (this one would pass 500 lines).
+for _lang, _words in ROUND_LABELS.items():
+    assert not set(_words) & set(LABELS[_lang]), "a rounds label repeats a report label"
+    LABELS[_lang].update(_words)

@@ -17,6 +17,7 @@ from consult import stats
 from consult.results.aggregation import Results, aggregate, iter_comments
 from consult.results.answers import answer_records, without_free_text
 from consult.results.participation import round_rows, simulated_responses, summarise
+from consult.results.rounds import round_snapshots, rounds_overview, rounds_status
 from consult.store import ResponseFilter, Store
 from consult.survey.model import Survey
 
@@ -86,6 +87,28 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class RoundsData:
+    """Every Delphi round up to the current one: closed rounds as their frozen snapshots keep
+    them, the open round computed now (with the report's choice of simulated responses)."""
+
+    #: :func:`consult.results.rounds.rounds_overview`: per proposal, per round.
+    overview: dict[str, Any]
+    #: :func:`consult.results.rounds.rounds_status`: per round, its state, participation,
+    #: plan, verdicts and stability; and the survey's declared design.
+    status: dict[str, Any]
+
+    @property
+    def numbers(self) -> list[int]:
+        return [r["round"] for r in self.status["rounds"]]
+
+    @property
+    def last_comparison(self) -> dict[str, Any] | None:
+        """The stability of the last round against the one before (None in round 1)."""
+        compared = [r["stability"] for r in self.status["rounds"] if r["stability"]]
+        return compared[-1] if compared else None
+
+
+@dataclass(frozen=True)
 class ReportData:
     """What a report is made of. Call the iterator factories inside the snapshot it was read in,
     and run each iterator to its end there."""
@@ -108,6 +131,8 @@ class ReportData:
     follow_ups: Callable[[str, int], Iterator[dict[str, str]]]
     #: The raw answer records (without any free text when comments were left out).
     answers: Callable[[], Iterator[dict[str, Any]]]
+    #: The Delphi rounds, when the survey declares a design or has more than one round.
+    rounds: RoundsData | None = None
 
     @property
     def filter(self) -> ResponseFilter:
@@ -161,6 +186,7 @@ def report_data(
         comments=lambda: iter_comments(store, survey, flt),
         follow_ups=follow_ups,
         answers=answers,
+        rounds=_rounds(store, survey, flt),
     )
     if raw:
         total = store.report_answer_count(survey.id, flt)
@@ -185,6 +211,17 @@ def open_report_data(
     the whole report inside it."""
     with store.snapshot():
         yield report_data(store, survey, flt, lang, raw=raw, identify=identify, comments=comments)
+
+
+def _rounds(store: Store, survey: Survey, flt: ResponseFilter) -> RoundsData | None:
+    """Every round, when the survey declares a Delphi design or has more than one round."""
+    if survey.delphi is None and store.current_round(survey.id) <= 1:
+        return None
+    snapshots = round_snapshots(store, survey, flt.include_simulated)  # read once, used twice
+    return RoundsData(
+        overview=rounds_overview(store, survey, flt.include_simulated, snapshots),
+        status=rounds_status(store, survey, flt.include_simulated, snapshots),
+    )
 
 
 def _participation(

@@ -314,13 +314,30 @@ def round_numbers(store: Store, survey: Survey) -> list[int]:
     return list(range(1, store.current_round(survey.id) + 1))
 
 
-def rounds_status(store: Store, survey: Survey, include_simulated: bool = False) -> dict[str, Any]:
+def round_snapshots(
+    store: Store, survey: Survey, include_simulated: bool = False
+) -> list[dict[str, Any]]:
+    """Every round's figures, round 1 first (:func:`round_results`): read them once and hand
+    them to :func:`rounds_status` and :func:`rounds_overview`, which need the same."""
+    return [
+        round_results(store, survey, n, include_simulated) for n in round_numbers(store, survey)
+    ]
+
+
+def rounds_status(
+    store: Store,
+    survey: Survey,
+    include_simulated: bool = False,
+    snapshots: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """``consult round status``: per round its state, participation by group, what it asked,
-    and stability against the round before (JSON-serialisable)."""
+    and stability against the round before (JSON-serialisable). ``snapshots``: the rounds'
+    figures when already read (:func:`round_snapshots`)."""
+    if snapshots is None:
+        snapshots = round_snapshots(store, survey, include_simulated)
     out = []
-    for n in round_numbers(store, survey):
+    for n, snap in zip(round_numbers(store, survey), snapshots, strict=True):
         plan = plan_of(store, survey, n)
-        snap = round_results(store, survey, n, include_simulated)
         record = plan.record
         state = "open" if plan.is_open else ("ended" if plan.ended else "closed")
         out.append(
@@ -356,13 +373,17 @@ def rounds_status(store: Store, survey: Survey, include_simulated: bool = False)
 
 
 def rounds_overview(
-    store: Store, survey: Survey, include_simulated: bool = False
+    store: Store,
+    survey: Survey,
+    include_simulated: bool = False,
+    snapshots: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every proposal across rounds: per round n, support, median, IQR, verdict, the change from
-    the round before and its stability; the round in which it settled."""
-    rounds = [
-        round_results(store, survey, n, include_simulated) for n in round_numbers(store, survey)
-    ]
+    the round before and its stability; the round in which it settled. ``snapshots``: the
+    rounds' figures when already read (:func:`round_snapshots`)."""
+    rounds = (
+        snapshots if snapshots is not None else round_snapshots(store, survey, include_simulated)
+    )
     last_plan = plan_of(store, survey)
     proposals = []
     for p in survey.proposals:

@@ -374,3 +374,16 @@ def stable(stability: Stability | None, criterion: str) -> bool | None:
     if False in results:
         return False
     return None if None in results else True
+
+
+def criterion_thresholds(criterion: str) -> dict[str, tuple[float, ...]]:
+    """Per measure, the thresholds a stopping criterion compares it with (% divided by 100):
+    what a shown figure must not be rounded across. Parts it cannot read are skipped
+    (:func:`stable` reports them)."""
+    out: dict[str, set[float]] = {}
+    for part in re.split(r"\s+and\s+", criterion.strip()) if criterion.strip() else ():
+        match = _CONDITION_RE.match(part)
+        if match is not None:
+            value = float(match["v"]) / (100 if match["pct"] else 1)
+            out.setdefault(match["measure"], set()).add(value)
+    return {m: tuple(sorted(v)) for m, v in out.items()}

@@ -44,3 +44,27 @@ def points_format(value: float | None, shown: str, small: bool = False) -> str:
     places = 0 if value is None else _spreadsheet_places(value, decimals_of(shown))
     number = "0" if places == 0 else "0." + "0" * places
     return number + '" pp' + (SMALL if small else "") + '"'
+
+
+def signed(fmt: str) -> str:
+    """``fmt`` with a sign on either side of 0: a change, "+3 pp" or "-12 pp"."""
+    return f"+{fmt};-{fmt};{fmt}"
+
+
+def decimal_format(value: float | None, thresholds: tuple[float, ...] = (), places: int = 2) -> str:
+    """The number format of a plain number (a kappa, a change of the IQR) with ``places``
+    decimals, or more where rounding would cross or touch a threshold it is judged by (a
+    stopping criterion's "|cv_change| <= 0.1"): 0.0996 shows "0.0996", not "0.10"."""
+    if value is not None:
+
+        def side(x: float, t: float) -> int:
+            return 0 if abs(x - t) <= 1e-9 else (1 if x > t else -1)
+
+        def crosses(places: int) -> bool:  # "|x| <= t" judges the size: both signs count
+            sizes = (value, abs(value))
+            return any(side(round(v, places), t) != side(v, t) for v in sizes for t in thresholds)
+
+        while places < 4 and crosses(places):
+            places += 1
+        places = _spreadsheet_places(value, places)
+    return "0" if places == 0 else "0." + "0" * places

@@ -30,6 +30,7 @@ from consult.reports.excel.sheets.method import write as write_method
 from consult.reports.excel.sheets.participation import write as write_participation
 from consult.reports.excel.sheets.rankings import write as write_rankings
 from consult.reports.excel.sheets.raw import write as write_raw
+from consult.reports.excel.sheets.rounds import write as write_rounds
 from consult.reports.excel.sheets.summary import write as write_summary
 from consult.reports.excel.sheets.summary import write_chart_data
 from consult.reports.excel.xlsx_stream import splice
@@ -116,8 +117,10 @@ def _write(ctx: ReportContext, tmp: Path, final: Path) -> ReportSummary:
     try:
         wb.properties.title = ctx.results.title
         wb.properties.creator = f"consult {__version__}"
-        names = [
-            write_summary(ctx, wb),
+        names = [write_summary(ctx, wb)]
+        if ctx.data.rounds is not None:  # a Delphi design, or more than one round
+            names.append(write_rounds(ctx, wb))
+        names += [
             write_by_group(ctx, wb),
             write_detail(ctx, wb),
             write_rankings(ctx, wb),

@@ -19,6 +19,7 @@ from consult.reports.excel.style import (
     cell,
     new_sheet,
     set_widths,
+    shorten,
     text_height,
 )
 from consult.stats import PRESETS
@@ -82,6 +83,7 @@ def _items(ctx: ReportContext) -> list[tuple[str, Any]]:
         *wording_items(ctx),
         ("m.language", ctx.lang),
         ("m.rounds", label("round", n=flt.round) if flt.round else label("all_rounds")),
+        *delphi_items(ctx),
         ("m.respondents", f"{r.n_respondents} ({respondents})"),
         ("m.consensus", r.consensus_rule),
         *_rule_items(ctx),
@@ -128,6 +130,81 @@ def wording_items(ctx: ReportContext) -> list[tuple[str, Any]]:
         )
         items.append(("m.wording", text))
     return items
+
+
+def delphi_items(ctx: ReportContext) -> list[tuple[str, Any]]:
+    """The Delphi design as declared, what each round asked and what settled when, the
+    stopping criterion and whether the last comparison met it (none without rounds)."""
+    rounds = ctx.data.rounds
+    if rounds is None:
+        return []
+    label = ctx.label
+    design = rounds.status["design"]
+    items: list[tuple[str, Any]] = []
+    if design is not None:
+        text = label(
+            "m.delphi.text",
+            max=design["max_rounds"],
+            carry=label(f"m.carry.{design['carry_forward']}"),
+            invite=label(f"m.invite.{design['invite']}"),
+        )
+        feedback = "; ".join(label(f"m.feedback.{f}") for f in design["feedback"])
+        items += [
+            ("m.delphi", text),
+            ("m.feedback", feedback or label("m.feedback.none")),
+            ("m.reasons", label(f"m.reasons.{design['reasons']}")),
+        ]
+    items.append(("m.round_plans", "\n".join(_round_plans(ctx, rounds.status["rounds"]))))
+    criterion = (design or {}).get("stability") or ""
+    if criterion:
+        items.append(("m.criterion", label("m.criterion.text", criterion=criterion)))
+    else:
+        items.append(("m.criterion", label("m.criterion.none")))
+    if criterion:
+        last = rounds.last_comparison
+        if last is None:
+            met = label("m.criterion_met.none")
+        else:
+            a, b = last["between"]
+            key = {True: "yes", False: "no"}.get(last["criterion_met"], "unknown")
+            met = label(f"m.criterion_met.{key}", a=a, b=b)
+        items.append(("m.criterion_met", met))
+    items.append(("m.frozen", label("m.frozen.text")))
+    return items
+
+
+def _round_plans(ctx: ReportContext, rounds: list[dict[str, Any]]) -> list[str]:
+    """A line per round: its state, the proposals it asked, those settled before it."""
+    label = ctx.label
+
+    def title(pid: str) -> str:
+        try:
+            return shorten(ctx.survey.proposal(pid).title.get(ctx.lang), 40)
+        except KeyError:
+            return pid
+
+    lines = []
+    everything = len(ctx.survey.proposals)
+    for r in rounds:
+        carried = r["carried"]
+        if r["round"] == 1 and len(carried) == everything:
+            asked = label("m.round_plan.all", n=everything)
+        else:
+            asked = ", ".join(title(pid) for pid in carried)
+        line = label("m.round_plan", n=r["round"], state=label(f"state.{r['state']}"), asked=asked)
+        if r["settled"]:
+            settled = ", ".join(
+                label(
+                    "m.settled_item",
+                    proposal=title(pid),
+                    n=s["round"],
+                    verdict=label(f"consensus.{s['verdict']}"),
+                )
+                for pid, s in r["settled"].items()
+            )
+            line += label("m.round_plan.settled", settled=settled)
+        lines.append(line)
+    return lines
 
 
 def _rule_items(ctx: ReportContext) -> list[tuple[str, Any]]:

@@ -1,12 +1,16 @@
-"""The Participation sheet: invited, started and submitted per group in the report's round."""
+"""The Participation sheet: invited, started, submitted and incomplete per group in the report's
+round; and, in a Delphi study, the same for every round up to the current one."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from openpyxl import Workbook
 
 from consult.reports.excel.context import ReportContext
 from consult.reports.excel.style import (
     BOLD,
+    HEADING_FONT,
     NOTE_FONT,
     PCT,
     TITLE_FONT,
@@ -23,7 +27,9 @@ _HEADERS = (
     "col.submitted",
     "col.response_rate",
     "col.completion_rate",
+    "col.incomplete",
 )
+_WIDTHS = [40, 10, 10, 11, 16, 16, 16]
 
 
 def write(ctx: ReportContext, wb: Workbook) -> str:
@@ -31,7 +37,7 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     label = ctx.label
     flt = ctx.flt
     ws = new_sheet(wb, label("sheet.participation"), titles="3:3", landscape=False)
-    set_widths(ws, [40, 10, 10, 11, 16, 16])
+    set_widths(ws, _WIDTHS)
     ws.append([cell(ws, label("participation.heading"), font=TITLE_FONT)])
     note = (
         label("participation.note")
@@ -43,13 +49,22 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.append([cell(ws, note, font=NOTE_FONT)])
     ws.row_dimensions[3].height = 45
     ws.append(header_cells(ws, (label(h) for h in _HEADERS)))
+    _group_rows(ctx, ws, ctx.data.participation)
+    if ctx.data.rounds is not None:
+        next_row = 3 + len(ctx.data.participation) + 2
+        _by_round(ctx, ws, ctx.data.rounds.status["rounds"], next_row)
+    return ws.title
+
+
+def _group_rows(ctx: ReportContext, ws: Any, groups: dict[str, dict[str, int]]) -> None:
+    """A row per group, then the total in bold."""
     total = {"invited": 0, "started": 0, "submitted": 0}
     rows = []
-    for gid, c in ctx.data.participation.items():
+    for gid, c in groups.items():
         rows.append((ctx.group_label(gid), c, None))
         for k in total:
             total[k] += c[k]
-    rows.append((label("total"), total, BOLD))
+    rows.append((ctx.label("total"), total, BOLD))
     for name, c, font in rows:
         ws.append(
             [
@@ -69,6 +84,25 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
                     fmt=PCT,
                     font=font,
                 ),
+                cell(ws, c["started"] - c["submitted"], font=font),
             ]
         )
-    return ws.title
+
+
+def _by_round(ctx: ReportContext, ws: Any, rounds: list[dict[str, Any]], row: int) -> None:
+    """Every round, each under its own heading, from sheet row ``row`` on: closed rounds as
+    counted when they closed (their frozen snapshot), the open round now."""
+    label = ctx.label
+    ws.append([])
+    ws.append([cell(ws, label("participation.by_round"), font=HEADING_FONT)])
+    ws.append([cell(ws, label("participation.rounds_note"), font=NOTE_FONT)])
+    row += 3
+    for r in rounds:
+        state = label(f"state.{r['state']}")
+        ws.append([])
+        ws.append([cell(ws, label("participation.round", n=r["round"], state=state), font=BOLD)])
+        ws.row_dimensions[row + 2].height = 45  # as the first table's header: the rates wrap
+        ws.append(header_cells(ws, (label(h) for h in _HEADERS)))
+        groups = {g["group"]: g for g in r["participation"]["groups"]}
+        _group_rows(ctx, ws, groups)
+        row += 3 + len(groups) + 1
