@@ -12,7 +12,8 @@ P3    science  3      3     4
 
 Alpha 1 3 5: median 3, IQR 2-4 (type 7), support 1/3: carried, outside 1 and 5. Beta 2 3 4:
 median 3, IQR 2.5-3.5: carried, outside 1, 2, 4, 5. Gamma 4 5 4: consensus for, settled.
-Round 2 is opened in-process (``open_next_round``).
+Round 2 is opened with the real ``consult round open``; after it, ``consult results --rounds``
+and the report's Rounds sheet show both rounds.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import io
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from delphi_support import ROUND_1 as ROUND_1_BY_HAND
 from delphi_support import round_one
+from openpyxl import load_workbook
 
 from consult.results.rounds import open_next_round
 from consult.store import format_code, open_store
@@ -35,9 +38,11 @@ from consult.store.surveys import resolve_survey
 pexpect = pytest.importorskip("pexpect")
 
 from pty_support import (  # noqa: E402
+    CONSULT,
     CTRL_C,
     DOWN,
     ENTER,
+    env,
     expect,
     finish,
     plain,
@@ -113,12 +118,22 @@ def round_2(round_1: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[Path,
     return db, round_1[1]
 
 
+def consult(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CONSULT, "--db", str(db), *args], env=env(), capture_output=True, text=True, timeout=60
+    )
+
+
 def open_round_2(db: Path) -> None:
+    done = consult(db, "round", "open", SURVEY)
+    assert done.returncode == 0, done.stderr
+    assert "Round 1 is closed" in done.stdout or "round 1" in done.stdout.lower()
     with open_store(db) as store:
         survey = resolve_survey(store, SURVEY)
-        opened = open_next_round(store, survey)
-    assert (opened.closed, opened.opened, opened.carried) == (1, 2, ("alpha", "beta"))
-    assert opened.settled == {"gamma": {"round": 1, "verdict": "for"}}
+        (first, second) = store.rounds(survey.id)
+    assert (first.closed_at is not None, second.number) == (True, 2)
+    assert second.plan["carried"] == ["alpha", "beta"]
+    assert second.plan["settled"] == {"gamma": {"round": 1, "verdict": "for"}}
 
 
 def round_answers(db: Path, code: str, round: int) -> dict[str, object]:
@@ -217,6 +232,33 @@ def test_round_2_feedback_keep_with_enter_and_a_reason_outside_the_iqr(
     assert snapshot_1(db) == before
     with open_store(db) as store:
         assert store.rounds("delphi-small")[0].snapshot == parsed
+
+    # Both rounds side by side: results --rounds and the report's Rounds sheet.
+    done = consult(db, "results", SURVEY, "--rounds", "--json")
+    assert done.returncode == 0, done.stderr
+    across = {p["id"]: p for p in json.loads(done.stdout)["proposals"]}
+    alpha = across["alpha"]["rounds"]
+    assert [(c["round"], c["n"], c["median"]) for c in alpha] == [(1, 3, 3.0), (2, 1, 3.0)]
+    assert across["gamma"]["settled_in"] == 1 and across["gamma"]["rounds"][1] is None
+    table = consult(db, "results", SURVEY, "--rounds").stdout
+    assert "Round 1" in table and "Round 2" in table
+    report = db.parent / "report.xlsx"
+    done = consult(db, "report", SURVEY, "-o", str(report))
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(report, read_only=True)["Rounds"]
+    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(cells) if r and "Round" in r)
+    at = {name: cells[start].index(name) for name in ("Proposal", "Round", "n", "Median")}
+    table_rows = []
+    for r in cells[start + 1 :]:
+        if not r or r[at["Proposal"]] is None:
+            break  # the per-proposal table ends at the first blank row
+        table_rows.append(tuple(r[at[k]] for k in ("Proposal", "Round", "n", "Median")))
+    assert [t for t in table_rows if t[0] == "Alpha proposal"] == [
+        ("Alpha proposal", 1, 3, 3),
+        ("Alpha proposal", 2, 1, 3),
+    ]
+    assert [t[1] for t in table_rows if t[0] == "Gamma proposal"] == [1]  # settled
 
 
 def test_round_2_ctrl_c_then_resume_with_the_same_code(
