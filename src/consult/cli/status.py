@@ -39,7 +39,7 @@ def status(
         "Submitted",
         box=None,
         pad_edge=False,
-        title=figures["survey"],
+        title=f"{figures['survey']} · round {figures['round']}",
     )
     for g in figures["groups"]:
         table.add_row(g["group"], str(g["invited"]), str(g["started"]), str(g["submitted"]))
