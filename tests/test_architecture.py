@@ -43,6 +43,7 @@ SQL_MODULES = {
     "consult.store.sqlite_panel",
     "consult.store.sqlite_files",
     "consult.store.sqlite_rounds",
+    "consult.store.sqlite_merge",
     "consult.store.schema",
 }
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from consult import __version__
-from consult.cli import export, panel, report, results, run, simulate, status, survey
+from consult.cli import export, merge, panel, report, results, run, simulate, status, survey
 from consult.cli.context import DEFAULT_DB, state
 from consult.errors import ConsultError, SurveyError
 
@@ -34,6 +34,7 @@ app.command("results")(results.results)
 app.command("export")(export.export)
 app.command("simulate")(simulate.simulate)
 app.command("report")(report.report)
+app.command("merge")(merge.merge)
 
 
 def _version(value: bool) -> None:
