@@ -22,7 +22,8 @@ def merge(
         list[Path],
         typer.Argument(
             metavar="SOURCE...",
-            help="Databases of the same survey from other rooms; never changed.",
+            help="Databases of the same survey from other rooms; only read (one written by an "
+            "older consult is upgraded first, as every command does).",
             show_default=False,
         ),
     ],
