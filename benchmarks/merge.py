@@ -123,12 +123,20 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=500_000, help="answers in each room")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--reuse", type=Path, help="the work folder a run with --keep left (skip the simulation)"
+    )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="consult-merge-bench-"))
+    workdir = args.reuse or Path(tempfile.mkdtemp(prefix="consult-merge-bench-"))
     started = time.perf_counter()
     try:
-        print(f"simulating two rooms of about {args.answers:,} answers...", file=sys.stderr)
-        template, room_a, room_b, total = build(workdir, args.answers)
+        if args.reuse:
+            names = ("target.db", "room-a.db", "room-b.db")
+            template, room_a, room_b = (workdir / n for n in names)
+            total = count(room_a)[1] + count(room_b)[1]
+        else:
+            print(f"simulating two rooms of about {args.answers:,} answers...", file=sys.stderr)
+            template, room_a, room_b, total = build(workdir, args.answers)
         rooms = [room_a, room_b]
         ours_db = workdir / "ours.db"
         base_db = workdir / "base.db"
@@ -176,7 +184,7 @@ def main() -> None:
             )
         )
     finally:
-        if not args.keep:
+        if not args.keep and not args.reuse:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table(rows))
     print(f"{time.perf_counter() - started:.0f} s, {machine()}")
