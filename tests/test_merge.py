@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from consult.errors import InputError
 from consult.imports.merge import MergeRefused, merge_databases
 from consult.results.aggregation import aggregate
 from consult.session.simulation import simulate
@@ -361,6 +362,17 @@ def test_rounds_the_target_does_not_record_are_refused(tmp_path: Path, example: 
     with pytest.raises(MergeRefused, match="it records round 1, which the target does not"):
         merge(t, b)
     assert counts(t)[0] == 0
+
+
+def test_answers_to_a_round_the_target_closed_are_refused(tmp_path: Path, example: Survey) -> None:
+    b = venue(tmp_path / "room-b.db", example, 2, 5, [])
+    t = target(tmp_path / "all.db", example)
+    with open_store(t) as store, store.transaction():
+        store.close_round(example.id, 1, {"proposals": []}, survey_hash=example.hash)
+    before = counts(t)
+    with pytest.raises(InputError, match="it brings answers to a round that is closed in"):
+        merge(t, b)
+    assert counts(t) == before
 
 
 def test_secrets_are_never_copied(tmp_path: Path, example: Survey) -> None:
