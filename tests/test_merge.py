@@ -421,6 +421,7 @@ def test_cli_merges_refuses_with_one_line_and_dry_runs(tmp_path: Path, example: 
     )
     with open_store(a) as store:
         (kim,) = store.participants(example.id)
+    assert refused.stdout.startswith("Refused: nothing was written")
     assert f"    {kim.pseudonym} round 1 {question}: target 4 at " in refused.stdout
     assert ", room-b.db 2 at " in refused.stdout
 

@@ -244,7 +244,9 @@ def _round_key(r: Round) -> tuple:
 def describe(report: MergeReport) -> list[str]:
     """The report as lines of text, per source (participant text made safe for a terminal)."""
     lines = []
-    if report.dry_run:
+    if any(r.counts is None for r in report.results):
+        lines.append("Refused: nothing was written (counts below are what it would have merged).")
+    elif report.dry_run:
         lines.append("Dry run: nothing was written.")
     for r in report.results:
         name = Path(r.path).name
