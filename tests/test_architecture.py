@@ -45,6 +45,7 @@ SQL_MODULES = {
     "consult.store.sqlite_rounds",
     "consult.store.sqlite_imports",
     "consult.store.sqlite_publish",
+    "consult.store.sqlite_merge",
     "consult.store.schema",
 }
 #: The only modules that prompt (questionary) and the only ones that run a terminal UI.

@@ -18,6 +18,7 @@ from consult.cli import (
     export,
     forms,
     imports,
+    merge,
     panel,
     publish,
     report,
@@ -51,6 +52,7 @@ app.command("report")(report.report)
 app.command("forms")(forms.forms)
 app.command("import")(imports.import_)
 app.command("publish")(publish.publish)
+app.command("merge")(merge.merge)
 
 
 def _version(value: bool) -> None:

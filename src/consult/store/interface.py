@@ -16,6 +16,9 @@ from typing import Any
 
 from consult.store.records import (
     ImportedResponse,
+    MergeCounts,
+    MergePlan,
+    MergeSource,
     NewParticipant,
     Participant,
     Response,
@@ -418,3 +421,31 @@ class Store(ABC):
     @abstractmethod
     def responses_by_channel(self, survey_id: str, round: int) -> dict[str, dict[str, int]]:
         """channel -> {"started", "submitted"}: how the responses of ``round`` came in."""
+
+    # --- merging databases (consult merge) ------------------------------------------------------
+
+    @abstractmethod
+    def merge_sources(
+        self, paths: Sequence[str | Path]
+    ) -> AbstractContextManager[list[MergeSource]]:
+        """Open other consult databases for reading by :meth:`plan_merge` until the block ends.
+
+        Enter it outside a transaction and open :meth:`transaction` inside it."""
+
+    @abstractmethod
+    def merge_survey_ids(self, source: MergeSource) -> list[str]:
+        """The surveys the source database has participants of."""
+
+    @abstractmethod
+    def plan_merge(self, source: MergeSource, survey_id: str) -> MergePlan:
+        """What merging ``source``'s participants and responses of ``survey_id`` would do, by
+        stable ids (participant uuid; response = participant and round): newcomers, answers
+        that differ (conflicts), pseudonyms or codes the target gives someone else (clashes),
+        survey versions and rounds it brings. Inside :meth:`transaction`; writes nothing."""
+
+    @abstractmethod
+    def apply_merge(self, plan: MergePlan, prefer: str | None, source_name: str) -> MergeCounts:
+        """Write the last plan (same transaction): new participants, responses and answers,
+        conflicts settled by ``prefer`` (newer, target or source; the losing value stays in the
+        history), merged answers marked channel ``merge`` with ``source_name``. Never copies a
+        secret: a newcomer's access code is kept only when both databases share the key."""

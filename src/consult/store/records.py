@@ -138,3 +138,80 @@ class NewParticipant:
     organisation: str | None = None
     language: str | None = None
     external_id: str | None = None
+
+
+# --- merging databases (consult merge) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeSource:
+    """Another database attached for a merge: its file, and the name the store reads it by."""
+
+    path: str
+    alias: str
+
+
+@dataclass(frozen=True)
+class MergeConflict:
+    """One answer both databases hold for the same response, with different values (JSON)."""
+
+    pseudonym: str
+    round: int
+    question: str
+    target_value: str
+    target_time: str
+    source_value: str
+    source_time: str
+
+
+@dataclass(frozen=True)
+class MergeClash:
+    """A pseudonym, external id or access code the target already gives another person.
+
+    ``target`` and ``source`` say who each person is (name, else group and stable id)."""
+
+    kind: str  # "pseudonym", "external id" or "access code"
+    value: str  # the pseudonym or external id; never the code itself
+    target: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging ``source`` into the target would do, read inside the merge's transaction."""
+
+    source: MergeSource
+    survey_id: str
+    #: Survey versions the merged responses answered that the target does not hold:
+    #: content hash -> definition (JSON text).
+    new_versions: dict[str, str]
+    #: The source's recorded rounds of the survey.
+    rounds: tuple[Round, ...]
+    #: Rounds the source's responses are in.
+    response_rounds: tuple[int, ...]
+    participants_new: int
+    responses_new: int
+    responses_existing: int
+    conflicts: tuple[MergeConflict, ...]
+    clashes: tuple[MergeClash, ...]
+    #: Simulated newcomers whose pseudonym the target gives someone else: they get a fresh one.
+    renamed: int
+    #: Whether both databases hash access codes with the same key (so merged codes work here).
+    same_code_key: bool
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """What a merge of one source wrote (or, on a dry run, would write)."""
+
+    participants_added: int = 0
+    responses_added: int = 0
+    responses_updated: int = 0
+    responses_unchanged: int = 0
+    answers_added: int = 0
+    answers_changed: int = 0
+    #: Conflicts settled for the target's value (the source's went into the history).
+    answers_kept: int = 0
+    #: Newcomers whose access code does not work here (the key differs): reissue if needed.
+    codes_unusable: int = 0
+    renamed: int = 0

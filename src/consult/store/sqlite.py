@@ -23,6 +23,7 @@ from consult.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from consult.store.sqlite_bulk import SqliteBulk
 from consult.store.sqlite_files import ExplainedConnection, create_private, explained, restrict
 from consult.store.sqlite_imports import SqliteImports
+from consult.store.sqlite_merge import SqliteMerge
 from consult.store.sqlite_panel import SqlitePanel
 from consult.store.sqlite_reads import SqliteReads
 from consult.store.sqlite_rounds import SqliteRounds
@@ -31,7 +32,9 @@ from consult.store.sqlite_rounds import SqliteRounds
 BUSY_TIMEOUT_MS = 30_000
 
 
-class SqliteStore(SqlitePanel, SqliteReads, SqliteRounds, SqliteImports, SqliteBulk, Store):
+class SqliteStore(
+    SqlitePanel, SqliteReads, SqliteRounds, SqliteImports, SqliteBulk, SqliteMerge, Store
+):
     """A consult database in one SQLite file. Open with :meth:`SqliteStore.open`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
