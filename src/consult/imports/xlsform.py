@@ -36,7 +36,7 @@ from consult.imports.xlsform_read import (
     Workbook,
     read_workbook,
 )
-from consult.imports.xlsform_survey import Entry, Loc, SurveyWalk
+from consult.imports.xlsform_survey import TEXT_MISSING, Entry, Loc, SurveyWalk
 from consult.survey.loader import survey_from_definition
 from consult.survey.model import Survey
 
@@ -97,6 +97,7 @@ class _Import:
         book = self.book
         for name in book.others:
             book.problem(name, None, "", f"the {name} sheet cannot be expressed in consult")
+        self._unknown_settings()
         languages = self._languages()
         lists = self._lists()
         walk = SurveyWalk(book, languages, lists, self._scale_lists(lists))
@@ -110,6 +111,16 @@ class _Import:
         column = self.book.settings.column(*tokens)
         value = self.settings_row[1].get(column.header) if column else None
         return column, value.strip() if isinstance(value, str) and value.strip() else None
+
+    def _unknown_settings(self) -> None:
+        known = {"title", "id_string", "version", "default_language", TITLE_SETTING}
+        known |= {ENROLMENT_SETTING, REVISION_SETTING, SCALES_SETTING}
+        srow, cells = self.settings_row
+        for column in self.book.settings.columns:
+            name = column.tokens[0]
+            if name in known or name.startswith(CONSENSUS_PREFIX) or not cells.get(column.header):
+                continue
+            self.book.problem("settings", srow, column.header, _no_equivalent(column))
 
     def _languages(self) -> list[str]:
         out: list[str] = []
@@ -344,6 +355,9 @@ class _Import:
             return Problem(self.book.file, None, path, problem.message)
         rest = path[len(prefix) :].lstrip(".")
         key = re.split(r"[.\[]", rest)[0] if rest else ""
+        missing = re.match(r"missing required key '(\w+)'", problem.message)
+        if missing and not key:
+            key = missing[1]
         column = loc.columns.get(key, loc.default) if key else loc.default
         return Problem(f"{self.book.file}:{loc.sheet}", loc.row, column, problem.message)
 
@@ -353,8 +367,17 @@ class _Import:
         try:
             survey = survey_from_definition(definition, self.book.file)
         except SurveyError as exc:
-            seen = {(p.file, p.line) for p in problems if p.line}
+            # A row whose type was refused: what follows from it is not news.
+            seen = {(p.file, p.line) for p in problems if p.line and p.path == "type"}
+            told = {"proposals"} if not definition.get("proposals") else set()
+            told_texts = {(p.file, p.line) for p in problems if p.message.startswith(TEXT_MISSING)}
             for problem in map(self._locate, exc.problems):
+                if problem.path in told and problem.file == self.book.file:
+                    continue  # said already, in the sheet's words
+                if problem.message.startswith("text missing") and (
+                    (problem.file, problem.line) in told_texts
+                ):
+                    continue
                 if (problem.file, problem.line) not in seen or not problem.line:
                     problems.append(problem)
         if problems or survey is None:

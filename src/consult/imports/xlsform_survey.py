@@ -23,6 +23,7 @@ from consult.imports.xlsform_read import (
 from consult.survey.elements import GROUP_SUBJECT
 
 Rows = list[tuple[int, dict[str, str]]]
+TEXT_MISSING = "text missing: every language needs one"
 
 INTEGER_TYPES = {"integer", "int", "add integer prompt", "q int"}
 DECIMAL_TYPES = {"decimal", "add decimal prompt", "q decimal"}
@@ -201,6 +202,13 @@ class SurveyWalk:
                 "type",
                 "a group (a proposal) needs a note as its first row: the proposal's statement",
             )
+        if not proposal.children:
+            self._problem(
+                proposal.loc.row,
+                "type",
+                "a group (a proposal) needs its questions, at least a select_one on an "
+                "agreement scale",
+            )
         proposal.data["questions"] = [q.data for q in proposal.children]
         self.proposals.append(proposal)
         self._proposal = None
@@ -350,13 +358,13 @@ class SurveyWalk:
             self._problem(rownum, "required", f"'{required}': only yes or no can be expressed")
         elif value != (qtype != "text"):  # consult's default: required, except text
             data["required"] = value
-        constraint = row.get(self._header("bind", "constraint"))
+        constraint = _expression(row.get(self._header("bind", "constraint")))
         if constraint:
             try:
                 data |= constraint_to_bounds(constraint, qtype)
             except ExpressionError as exc:
                 self._problem(rownum, "constraint", str(exc))
-        relevant = row.get(self._header("bind", "relevant"))
+        relevant = _expression(row.get(self._header("bind", "relevant")))
         if relevant:
             try:
                 data["when"] = relevant_to_when(relevant, self._resolve)
@@ -477,9 +485,7 @@ class SurveyWalk:
                         (c.header for c in sheet.translated(base) if c.lang == lang),
                         f"{base}::{lang}",
                     )
-                    self._problem(
-                        rownum, column, "text missing: every language needs one", sheet.name
-                    )
+                    self._problem(rownum, column, TEXT_MISSING, sheet.name)
         return {lang: texts[lang] for lang in self.languages if lang in texts}
 
     def _unknown_columns(self, rownum: int, row: dict[str, str]) -> None:
@@ -508,6 +514,13 @@ class SurveyWalk:
         self, rownum: int | None, column: str, message: str, sheet: str = "survey"
     ) -> None:
         self.book.problem(sheet, rownum, column, message)
+
+
+def _expression(text: str | None) -> str | None:
+    """An expression as pyxform reads it: curly quotes (as Excel types them) made straight."""
+    from pyxform.parsing.sheet_headers import clean_text_values
+
+    return clean_text_values(text) if text else text
 
 
 def _whole(name: str | None) -> bool:
