@@ -56,6 +56,35 @@ LANGUAGE_NAMES = {
     "sw": "Swahili",
     "zh": "Chinese",
 }
+#: XLSForm type names (with their aliases) for the types consult has.
+INTEGER_TYPES = {"integer", "int", "add integer prompt", "q int"}
+DECIMAL_TYPES = {"decimal", "add decimal prompt", "q decimal"}
+TEXT_TYPES = {"text", "string", "add text prompt", "q string"}
+NOTE_TYPES = {"note", "add note prompt", "q note"}
+ACKNOWLEDGE_TYPES = {"acknowledge", "add acknowledge prompt", "q acknowledge", "trigger"}
+#: Why a known XLSForm type has no equivalent, for the common ones.
+WHY_NOT = {
+    "calculate": "calculations are not asked; consult cannot compute values in a survey",
+    "hidden": "hidden values are not asked",
+    "range": "a range widget has no equivalent; use integer with a constraint",
+    "geopoint": "locations cannot be asked",
+    "geotrace": "locations cannot be asked",
+    "geoshape": "locations cannot be asked",
+}
+MEDIA = {"image", "photo", "audio", "video", "file", "background-audio", "barcode"}
+METADATA = {"start", "end", "today", "deviceid", "phonenumber", "simserial", "subscriberid"}
+METADATA |= {"username", "email", "audit", "start-geopoint", "uri:deviceid"}
+
+
+def why_not(kind: str) -> str:
+    """Why the XLSForm question type ``kind`` has no equivalent in a consult survey."""
+    if kind in MEDIA:
+        return "media and files cannot be asked"
+    if kind in METADATA:
+        return "metadata is not a question; consult records its own times"
+    return WHY_NOT.get(kind, "consult has no such question type")
+
+
 LANG_CODE_RE = re.compile(r"\((?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\)\s*$")
 MISSING_EXTRA = "XLSForm needs the optional extra: pip install 'consult[xlsform]'"
 #: The largest workbook read, in bytes (checked before pyxform opens it).

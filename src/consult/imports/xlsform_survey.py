@@ -14,46 +14,23 @@ from typing import Any
 
 from consult.imports.xlsform_expr import ExpressionError, constraint_to_bounds, relevant_to_when
 from consult.imports.xlsform_read import (
+    ACKNOWLEDGE_TYPES,
+    DECIMAL_TYPES,
     GROUPS_LIST,
+    INTEGER_TYPES,
+    NOTE_TYPES,
     PROPOSALS_LIST,
     SIDE_COLUMN,
+    TEXT_TYPES,
     Sheet,
     Workbook,
+    why_not,
 )
 from consult.survey.elements import GROUP_SUBJECT
 
 Rows = list[tuple[int, dict[str, str]]]
 TEXT_MISSING = "text missing: every language needs one"
 
-INTEGER_TYPES = {"integer", "int", "add integer prompt", "q int"}
-DECIMAL_TYPES = {"decimal", "add decimal prompt", "q decimal"}
-TEXT_TYPES = {"text", "string", "add text prompt", "q string"}
-NOTE_TYPES = {"note", "add note prompt", "q note"}
-ACKNOWLEDGE_TYPES = {"acknowledge", "add acknowledge prompt", "q acknowledge", "trigger"}
-#: Why a known XLSForm type has no equivalent, for the common ones.
-WHY_NOT = {
-    "calculate": "calculations are not asked; consult cannot compute values in a survey",
-    "hidden": "hidden values are not asked",
-    "range": "a range widget has no equivalent; use integer with a constraint",
-    "geopoint": "locations cannot be asked",
-    "geotrace": "locations cannot be asked",
-    "geoshape": "locations cannot be asked",
-}
-MEDIA = {"image", "photo", "audio", "video", "file", "background-audio", "barcode"}
-METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-    "username",
-    "email",
-    "audit",
-    "start-geopoint",
-    "uri:deviceid",
-}
 QUESTION_COLUMNS = {
     "id": "name",
     "type": "type",
@@ -255,14 +232,7 @@ class SurveyWalk:
         elif kind in TEXT_TYPES:
             fields = {"type": "text"}
         elif kind in QUESTION_TYPE_DICT or command in QUESTION_TYPE_DICT:
-            why = WHY_NOT.get(kind) or (
-                "media and files cannot be asked"
-                if kind in MEDIA
-                else "metadata is not a question; consult records its own times"
-                if kind in METADATA
-                else "consult has no such question type"
-            )
-            return self._problem(rownum, "type", f"'{kind}': {why}")
+            return self._problem(rownum, "type", f"'{kind}': {why_not(kind)}")
         else:
             return self._problem(rownum, "type", f"unknown question type '{kind}'")
         return self._question(rownum, row, fields)
