@@ -613,3 +613,13 @@ def test_export_command_refuses_a_broken_survey(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "bad.yaml:1: (top level): missing required key 'title'" in result.stderr
     assert not (tmp_path / "form.xlsx").exists()
+
+
+def test_help_loads_neither_pyxform_nor_the_xlsform_code() -> None:
+    code = (
+        "import sys\nfrom consult.cli.app import app\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pyxform') or 'xlsform' in m))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout == "[]\n", out.stderr

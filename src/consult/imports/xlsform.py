@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from consult.errors import Problem, SurveyError
+from consult.imports.xlsform_expr import ID_RE
 from consult.imports.xlsform_read import (
     CONSENSUS_PREFIX,
     DEFAULT_CONSENSUS,
@@ -59,10 +60,29 @@ class XlsformImport:
         """The definition as readable YAML, with a comment naming its source and defaults."""
         head = [f"# Imported from {Path(source).name} by `consult survey import-xlsform`."]
         head += [f"# {note}" for note in self.notes]
-        body = yaml.safe_dump(
-            self.definition, allow_unicode=True, sort_keys=False, width=100, indent=2
+        body = yaml.dump(
+            self.definition,
+            Dumper=_Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+            indent=2,
         )
         return "\n".join(head) + "\n" + body
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, but a short list of numbers or ids on one line: ``support: [4, 5]``."""
+
+
+def _list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = all(isinstance(x, int | float) or (isinstance(x, str) and ID_RE.match(x)) for x in data)
+    return dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=flow and len(data) < 12
+    )
+
+
+_Dumper.add_representer(list, _list)
 
 
 def import_xlsform(path: str | Path) -> XlsformImport:

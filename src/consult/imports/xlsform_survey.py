@@ -340,12 +340,9 @@ class SurveyWalk:
                 data["when"] = relevant_to_when(relevant, self._resolve)
             except ExpressionError as exc:
                 self._problem(rownum, "relevant", str(exc))
-        data["text"] = self._text(rownum, row, "label")
-        if data["text"] is None:
-            del data["text"]
-        help_text = self._text(rownum, row, "hint")
-        if help_text is not None:
-            data["help"] = help_text
+        texts = {"text": self._text(rownum, row, "label"), "help": self._text(rownum, row, "hint")}
+        head = {"id": qid, "type": qtype} | {k: v for k, v in texts.items() if v is not None}
+        data = head | data  # in the order a survey file is written: id, type, text, help, ...
         entry = Entry(data, Loc("survey", rownum, QUESTION_COLUMNS, "name"), options, "options")
         self._scope[name] = (qid, qtype)
         if self._proposal is not None:
