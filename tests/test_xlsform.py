@@ -364,6 +364,14 @@ def test_a_group_needs_its_statement_and_a_scale_question(tmp_path: Path) -> Non
     ]
 
 
+def test_a_group_inside_a_group_is_refused(tmp_path: Path) -> None:
+    inner = [["begin group", "inner", "Inner", "안"], q("text", "t", "T?", "T?"), ["end group"]]
+    rows = [*proposal(*inner), q("text", "after", "After?", "뒤?")]
+    assert problems(form(tmp_path, rows)) == [
+        "form.xlsx:survey:5: type: a group inside a group: proposals cannot be nested"
+    ]
+
+
 def test_a_form_without_groups_is_refused_with_the_reason(tmp_path: Path) -> None:
     found = problems(form(tmp_path, [q("text", "t", "T?", "T?")]))
     assert found == [

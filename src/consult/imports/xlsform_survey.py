@@ -95,6 +95,7 @@ class SurveyWalk:
         self._scope: dict[str, tuple[str, str]] = {}
         self._proposal: Entry | None = None
         self._after: list[tuple[int, Entry]] = []  # questions after a group ended
+        self._nested = 0  # depth of refused groups inside a group
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -136,15 +137,15 @@ class SurveyWalk:
     def _begin(self, rownum: int, row: dict[str, str]) -> None:
         if self._proposal is not None:
             self._problem(rownum, "type", "a group inside a group: proposals cannot be nested")
+            self._nested += 1
             return
-        for n, entry in self._after:
+        for n, _ in self._after:
             self._problem(
                 n,
                 "type",
                 "a question between two groups has no place in a consult "
                 "survey: move it into a group, before the first or after the last",
             )
-            del entry
         self._after = []
         self._unknown_columns(rownum, row)
         name = row.get(self._header("name")) or ""
@@ -157,18 +158,18 @@ class SurveyWalk:
                 "relevant",
                 "a condition on a whole group cannot be expressed; put it on its questions",
             )
-        for column in ("hint", "required", "constraint"):
-            if row.get(self._header(*(("bind", column) if column != "hint" else ("hint",)))):
-                self._problem(rownum, column, f"a group's {column} has no equivalent")
+        self._no_bind(rownum, row, "group", allow=("relevant",))
         loc = Loc("survey", rownum, {"id": "name", "title": "label", "questions": "type"}, "name")
         self._proposal = Entry(data, loc, children_key="questions")
         self._scope = {}
 
     def _end(self, rownum: int) -> None:
-        if self._proposal is None:
+        if self._nested:
+            self._nested -= 1
+        elif self._proposal is None:
             self._problem(rownum, "type", "end_group without its begin_group")
-            return
-        self._close()
+        else:
+            self._close()
 
     def _close(self) -> None:
         proposal = self._proposal
