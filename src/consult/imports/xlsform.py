@@ -27,7 +27,6 @@ from consult.imports.xlsform_read import (
     DEFAULT_VERSION,
     ENROLMENT_SETTING,
     GROUPS_LIST,
-    LANG_CODE_RE,
     REVISION_SETTING,
     SCALES_SETTING,
     SIDE_COLUMN,
@@ -35,6 +34,7 @@ from consult.imports.xlsform_read import (
     TITLE_SETTING,
     Column,
     Workbook,
+    language_code,
     read_workbook,
 )
 from consult.imports.xlsform_survey import TEXT_MISSING, Entry, Loc, SurveyWalk
@@ -45,6 +45,9 @@ YES_NO = {"yes": True, "true": True, "true()": True, "1": True}
 YES_NO |= {"no": False, "false": False, "false()": False, "0": False}
 CRITERIA_RE = re.compile(r"^\s*(?P<m>[a-z_]+)\s+(?P<rest>\S.*?)\s*$")
 SHEET_ORDER = {"survey": 0, "choices": 1, "settings": 2}
+#: The order of the top keys in the YAML written: the order a survey file is read in.
+KEY_ORDER = ("id", "version", "languages", "title", "description", "settings", "groups")
+KEY_ORDER += ("scales", "consensus", "profile", "proposals", "closing")
 
 
 @dataclass
@@ -146,8 +149,8 @@ class _Import:
         out: list[str] = []
         column, default = self._setting("default_language")
         if default and column:
-            match = LANG_CODE_RE.search(default)
-            if match is None:
+            code = language_code(default)
+            if code is None:
                 self.book.problem(
                     "settings",
                     self.settings_row[0],
@@ -155,8 +158,7 @@ class _Import:
                     f"'{default}' has no language code; write e.g. 'English (en)'",
                 )
             else:
-                primary, dash, region = match["code"].partition("-")
-                out.append(primary.lower() + dash + region)
+                out.append(code)
         for sheet in (self.book.survey, self.book.choices, self.book.settings):
             for lang in sheet.languages():
                 if lang not in out:
@@ -210,11 +212,7 @@ class _Import:
                 "no group: a consult survey needs at least one proposal, a begin_group with a "
                 "note (the statement) and a select_one on an agreement scale",
             )
-        # The order a survey file is read in.
-        order = ("id", "version", "languages", "title", "description", "settings", "groups")
-        return {k: top[k] for k in (*order, "scales", "consensus", "profile") if k in top} | {
-            k: top[k] for k in ("proposals", "closing") if k in top
-        }
+        return {key: top[key] for key in KEY_ORDER if key in top}
 
     def _title(self, languages: list[str], fallback: str) -> Any:
         _, plain = self._setting("title")

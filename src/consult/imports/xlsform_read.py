@@ -91,6 +91,15 @@ MISSING_EXTRA = "XLSForm needs the optional extra: pip install 'consult[xlsform]
 MAX_XLSFORM_BYTES = 10 * 1024 * 1024
 
 
+def language_code(name: str) -> str | None:
+    """The code in ``English (en)``, its language part lowercase; None without one."""
+    match = LANG_CODE_RE.search(name)
+    if match is None:
+        return None
+    primary, dash, region = match["code"].partition("-")
+    return primary.lower() + dash + region
+
+
 def language_header(code: str) -> str:
     """``English (en)``: how an XLSForm header names the language ``code``."""
     return f"{LANGUAGE_NAMES.get(code.split('-')[0], code)} ({code})"
@@ -214,10 +223,7 @@ def _sheet(name: str, rows: Any, header: Any) -> Sheet:
             tokens = ("list_name",)
         lang = None
         if tokens[0] in ("label", "hint", "title", TITLE_SETTING) and len(tokens) == 2:
-            match = LANG_CODE_RE.search(tokens[1])
-            if match:
-                primary, dash, region = match["code"].partition("-")
-                lang = primary.lower() + dash + region
+            lang = language_code(tokens[1])
         sheet.columns.append(Column(h, tokens, lang))
     sheet.rows = [(i + 2, dict(row)) for i, row in enumerate(rows or ())]
     return sheet
