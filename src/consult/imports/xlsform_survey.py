@@ -204,15 +204,19 @@ class SurveyWalk:
             return self._note(rownum, row)
         if kind in ACKNOWLEDGE_TYPES:
             return self._acknowledge(rownum, row)
-        if select_match and (
-            select_match["select_command"] in select_from_file
-            or select.get(select_match["select_command"]) == "select one external"
-        ):
+        if select_match and (select_match["select_command"] in select_from_file):
             return self._problem(
                 rownum,
                 "type",
                 f"'{kind}' takes its choices from a file, which "
                 "consult cannot; list them on the choices sheet",
+            )
+        if select_match and select.get(select_match["select_command"]) == "select one external":
+            return self._problem(
+                rownum,
+                "type",
+                f"'{kind}' takes its choices from the external_choices sheet, which consult "
+                "cannot; list them on the choices sheet",
             )
         if select_match and select_match["specify_other"]:
             return self._problem(
