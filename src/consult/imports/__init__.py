@@ -1,1 +1,1 @@
-"""Imports: reading the tabular files (CSV, XLSX) that people hand us."""
+"""Imports: reading the files people hand us: tabular files (CSV, XLSX) and XLSForm surveys."""
