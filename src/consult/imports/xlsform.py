@@ -25,12 +25,14 @@ from consult.imports.xlsform_read import (
     DEFAULT_CONSENSUS,
     DEFAULT_GROUPS,
     DEFAULT_VERSION,
+    DELPHI_PREFIX,
     ENROLMENT_SETTING,
     GROUPS_LIST,
     REVISION_SETTING,
     SCALES_SETTING,
     SIDE_COLUMN,
     SIDES,
+    TEXT_SETTINGS,
     TITLE_SETTING,
     Column,
     Workbook,
@@ -47,7 +49,8 @@ CRITERIA_RE = re.compile(r"^\s*(?P<m>[a-z_]+)\s+(?P<rest>\S.*?)\s*$")
 SHEET_ORDER = {"survey": 0, "choices": 1, "settings": 2}
 #: The order of the top keys in the YAML written: the order a survey file is read in.
 KEY_ORDER = ("id", "version", "languages", "title", "description", "settings", "groups")
-KEY_ORDER += ("scales", "consensus", "profile", "proposals", "closing")
+KEY_ORDER += ("scales", "consensus", "delphi", "licence", "source")
+KEY_ORDER += ("profile", "proposals", "closing")
 
 
 @dataclass
@@ -141,7 +144,12 @@ class _Import:
         srow, cells = self.settings_row
         for column in self.book.settings.columns:
             name = column.tokens[0]
-            if name in known or name.startswith(CONSENSUS_PREFIX) or not cells.get(column.header):
+            if (
+                name in known
+                or name in TEXT_SETTINGS
+                or name.startswith((CONSENSUS_PREFIX, DELPHI_PREFIX))
+                or not cells.get(column.header)
+            ):
                 continue
             self.book.problem("settings", srow, column.header, _no_equivalent(column))
 
@@ -196,6 +204,13 @@ class _Import:
             for i, entry in enumerate(walk.scales):
                 self._register(f"scales[{i}]", entry)
         top["consensus"] = self._consensus()
+        delphi = self._delphi()
+        if delphi:
+            top["delphi"] = delphi
+        for column_name, key in TEXT_SETTINGS.items():
+            _, text = self._setting(column_name)
+            if text is not None:
+                top[key] = text
         for key, entries in (("profile", walk.profile), ("closing", walk.closing)):
             if entries:
                 top[key] = [e.data for e in entries]
@@ -289,6 +304,39 @@ class _Import:
                 ">= 70% and opposition < 15%; against: mirror)."
             )
             return dict(DEFAULT_CONSENSUS)
+        return out
+
+    def _delphi(self) -> dict[str, Any]:
+        """The Delphi design from ``delphi_*`` settings (checked by the survey loader)."""
+        srow, cells = self.settings_row
+        out: dict[str, Any] = {}
+        columns: dict[str, str] = {}
+        for column in self.book.settings.columns:
+            key = column.tokens[0]
+            value = cells.get(column.header)
+            if not key.startswith(DELPHI_PREFIX) or value in (None, ""):
+                continue
+            key, text = key[len(DELPHI_PREFIX) :], str(value).strip()
+            columns[key] = column.header
+            if key == "feedback":
+                out[key] = text.replace(",", " ").split()
+            elif key == "stability":
+                criteria = {}
+                for part in re.split(r"[;,]", text):
+                    match = CRITERIA_RE.match(part)
+                    if match is None:
+                        self.book.problem(
+                            "settings",
+                            srow,
+                            column.header,
+                            f"cannot read '{part.strip()}'; write e.g. 'changed_share < 15%'",
+                        )
+                        continue
+                    criteria[match["m"]] = match["rest"]
+                out[key] = criteria
+            else:
+                out[key] = scalar(text)
+        self.where["delphi"] = Loc("settings", srow, columns, "delphi_max_rounds")
         return out
 
     # -- choices --------------------------------------------------------------------------------

@@ -35,6 +35,11 @@ REVISION_SETTING = "consult_allow_revision"
 TITLE_SETTING = "consult_title"
 #: ``consensus_<key>`` holds the consensus rule's ``<key>``.
 CONSENSUS_PREFIX = "consensus_"
+#: ``delphi_<key>`` holds the Delphi design's ``<key>`` (feedback: names separated by spaces;
+#: stability: conditions such as ``changed_share < 15%`` separated by ``;``).
+DELPHI_PREFIX = "delphi_"
+#: The survey's own ``licence`` and ``source`` (consult publish), as ``consult_<key>``.
+TEXT_SETTINGS = {"consult_licence": "licence", "consult_source": "source"}
 #: The defaults an import assumes when a form does not say (docs/survey-format.md, "XLSForm").
 DEFAULT_GROUPS = [{"id": "participants", "label": "Participants"}]
 DEFAULT_CONSENSUS = {"for": {"support": ">= 70%", "opposition": "< 15%"}, "against": "mirror"}

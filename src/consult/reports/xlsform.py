@@ -19,11 +19,13 @@ from consult.i18n.session import LABELS
 from consult.imports.xlsform_expr import bounds_to_constraint, when_to_relevant
 from consult.imports.xlsform_read import (
     CONSENSUS_PREFIX,
+    DELPHI_PREFIX,
     ENROLMENT_SETTING,
     GROUPS_LIST,
     PROPOSALS_LIST,
     REVISION_SETTING,
     SIDE_COLUMN,
+    TEXT_SETTINGS,
     TITLE_SETTING,
     language_header,
 )
@@ -213,6 +215,15 @@ class _Writer:
             elif isinstance(value, bool):
                 value = "true" if value else "false"
             row[f"{CONSENSUS_PREFIX}{key}"] = value
+        for key, value in s.definition.get("delphi", {}).items():
+            if isinstance(value, list):
+                value = " ".join(str(v) for v in value)
+            elif isinstance(value, dict):
+                value = "; ".join(f"{measure} {v}" for measure, v in value.items())
+            row[f"{DELPHI_PREFIX}{key}"] = value
+        for column, key in TEXT_SETTINGS.items():
+            if key in s.definition:
+                row[column] = s.definition[key]
         self.settings.add(row)
 
 
