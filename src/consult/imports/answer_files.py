@@ -1,6 +1,7 @@
-"""``consult import``: answers from filled forms and wide tables, checked, then written all or
+"""``consult import``: answers from filled forms and tables, checked, then written all or
 nothing. Which reader a file needs is decided by its content: a workbook with the hidden
-``consult`` sheet is a form; any other CSV or XLSX is a wide table."""
+``consult`` sheet is a form; a table with an ``instanceID`` column is an ODK Central or
+KoboToolbox export; any other CSV or XLSX is a wide table of ours."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from consult.survey.model import Survey
 SUFFIXES = (".xlsx", ".csv")
 
 
-def read_submissions(paths: Sequence[str | Path]) -> list[Submission]:
+def read_submissions(paths: Sequence[str | Path], survey: Survey) -> list[Submission]:
     """Every submission the files hold, in the order given."""
     out: list[Submission] = []
     for raw in paths:
@@ -31,7 +32,7 @@ def read_submissions(paths: Sequence[str | Path]) -> list[Submission]:
         if form is not None:
             out.append(form)
         else:
-            out.extend(read_table(path, shown))
+            out.extend(read_table(path, shown, survey))
     return out
 
 
@@ -49,7 +50,7 @@ def import_answers(
     from consult.store.surveys import register_survey
 
     register_survey(store, survey)
-    plan = plan_import(store, survey, read_submissions(paths), allow_update=allow_update)
+    plan = plan_import(store, survey, read_submissions(paths, survey), allow_update=allow_update)
     if not dry_run and plan.ok:
         apply_import(store, plan)
     return plan

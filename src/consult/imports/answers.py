@@ -37,6 +37,10 @@ class Submission:
     #: A blank form (open enrolment): its own id, and the group the participant picked.
     instance: str | None = None
     group: str | None = None
+    #: Finds the participant this file created on an earlier import (a blank form's id, an
+    #: ODK/Kobo instanceID); ``replaces`` is an earlier id this one supersedes (an edit).
+    external_id: str | None = None
+    replaces: str | None = None
     survey_hash: str | None = None  # forms carry the version they were made for
     round: int | None = None
     token: str | None = None
@@ -95,8 +99,8 @@ def plan_import(
     seen: dict[str, str] = {}
     for sub in submissions:
         who = people.get(sub.pseudonym or "")
-        if sub.instance:
-            who = by_instance.get(f"form:{sub.instance}")
+        if sub.external_id:
+            who = by_instance.get(sub.external_id) or by_instance.get(sub.replaces or "")
         name = who.pseudonym if who else (sub.pseudonym or "(new)")
         refusal = _refusal(survey, plan.number, sub, who, key, state, allow_update)
         if refusal:
@@ -142,7 +146,7 @@ def plan_import(
                 },
                 clear=tuple(k for k in before if k not in answers),
                 language=sub.language,
-                external_id=f"form:{sub.instance}" if sub.instance and who is None else None,
+                external_id=sub.external_id if who is None else None,
             )
         )
     return result
@@ -165,7 +169,7 @@ def _refusal(
     allow_update: bool,
 ) -> str:
     """Why the submission is refused as a whole, or ""."""
-    if sub.instance is None and who is None:
+    if sub.external_id is None and who is None:
         if sub.pseudonym:
             return f"no participant {sub.pseudonym} in the panel of {survey.id}"
         return "no pseudonym: whose answers are these?"
@@ -180,10 +184,10 @@ def _refusal(
             sub.token, form_token(key, survey.hash, round, bound, name)
         ):
             return "its token does not verify: the form was edited or not made by this database"
-        if sub.instance and sub.group not in survey.group_ids:
-            return f"group {sub.group!r} is not one of {', '.join(survey.group_ids)}"
     elif sub.round is not None and sub.round != round:
         return f"round {sub.round}; the survey is in round {round}"
+    if who is None and sub.group not in survey.group_ids:
+        return f"group {sub.group!r} is not one of {', '.join(survey.group_ids)}"
     entry = state.get(who.id) if who else None
     if (
         entry is not None

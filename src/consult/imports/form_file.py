@@ -66,6 +66,8 @@ def read_form(path: Path, shown: str) -> Submission:
             token=_text(meta.get("token")),
             language=_text(meta.get("language")),
         )
+        if sub.instance:
+            sub.external_id = f"form:{sub.instance}"
         if _int(meta.get("format")) != FORM_FORMAT:
             sub.problems.append(f"{shown}: a form of another layout ({meta.get('format')!r})")
         answer = ord(ANSWER_COLUMN) - ord("A")

@@ -7,18 +7,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from consult.imports.answers import Submission
+from consult.imports.odk_export import is_platform_export, read_platform_export
 from consult.imports.tabular import column_keys, read_rows, records
 from consult.safe_text import FORMULA_PREFIXES
+from consult.survey.model import Survey
 
 META = ("pseudonym", "group", "round", "status")
 
 
-def read_table(path: Path, shown: str) -> list[Submission]:
-    """One submission per data row of the table at ``path``."""
+def read_table(path: Path, shown: str, survey: Survey) -> list[Submission]:
+    """One submission per data row of the table at ``path`` (an ODK Central or KoboToolbox
+    export is read as such)."""
     rows = read_rows(path)
     if not rows:
         return []
     line, header = rows[0]
+    if is_platform_export([str(c or "").strip() for c in header]):
+        return read_platform_export(rows, shown, survey)
     # Question keys keep their case and dots: only the meta columns are normalised.
     columns = [
         key if key in META else str(raw or "").strip()
