@@ -238,6 +238,14 @@ def test_dry_run_lists_created_updated_unchanged_refused(
     status = consult("--db", db, "status", EXAMPLE, "--json")
     assert json.loads(status.stdout)["by_channel"] == {"form": {"started": 5, "submitted": 5}}
     assert "By channel: form 5 (5 submitted)" in consult("--db", db, "status", EXAMPLE).stdout
+    from consult.reports.excel.workbook import write_report
+
+    write_report(store, example, tmp_path / "r.xlsx", flt=ResponseFilter(), lang="en")
+    sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["Participation"]
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    at = next(i for i, r in enumerate(cells) if r and r[0] == "Responses by channel")
+    assert cells[at + 2][:3] == ["Channel", "Responses", "Submitted"]
+    assert cells[at + 3][:3] == ["Spreadsheet form (consult forms, consult import)", 5, 5]
 
 
 def test_a_terminal_submission_is_kept_unless_allow_update(

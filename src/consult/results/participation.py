@@ -91,8 +91,8 @@ def participation_status(
         "survey": survey.id,
         "round": round,
         **summary,
-        # How the responses came in: terminal, form, table, merge (real participants only).
-        "by_channel": store.responses_by_channel(survey.id, round),
+        # How the responses came in: terminal, form, table, merge (and simulate, if counted).
+        "by_channel": store.responses_by_channel(survey.id, round, include_simulated),
         "failed_codes_last_hour": failed,
     }
 

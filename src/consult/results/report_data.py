@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from consult import stats
@@ -131,6 +131,8 @@ class ReportData:
     follow_ups: Callable[[str, int], Iterator[dict[str, str]]]
     #: The raw answer records (without any free text when comments were left out).
     answers: Callable[[], Iterator[dict[str, Any]]]
+    #: channel -> {"started", "submitted"} in ``round``: terminal, form, table, merge, simulate.
+    by_channel: dict[str, dict[str, int]] = field(default_factory=dict)
     #: The Delphi rounds, when the survey declares a design or has more than one round.
     rounds: RoundsData | None = None
 
@@ -181,6 +183,7 @@ def report_data(
         round=rnd,
         simulated=simulated,
         participation=_participation(store, survey, flt, rnd),
+        by_channel=store.responses_by_channel(survey.id, rnd, flt.include_simulated),
         identities=identities,
         raw_answers=0,
         comments=lambda: iter_comments(store, survey, flt),

@@ -419,8 +419,11 @@ class Store(ABC):
         Returns how many answers were written or cleared."""
 
     @abstractmethod
-    def responses_by_channel(self, survey_id: str, round: int) -> dict[str, dict[str, int]]:
-        """channel -> {"started", "submitted"}: how the responses of ``round`` came in."""
+    def responses_by_channel(
+        self, survey_id: str, round: int, include_simulated: bool = False
+    ) -> dict[str, dict[str, int]]:
+        """channel -> {"started", "submitted"}: how the responses of ``round`` came in
+        (terminal, form, table, merge; simulate only when ``include_simulated``)."""
 
     # --- merging databases (consult merge) ------------------------------------------------------
 

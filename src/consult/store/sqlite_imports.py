@@ -124,12 +124,15 @@ class SqliteImports:
                     ).rowcount
         return written
 
-    def responses_by_channel(self, survey_id: str, round: int) -> dict[str, dict[str, int]]:
-        """channel -> {"started", "submitted"} for the responses of ``round`` (real people)."""
+    def responses_by_channel(
+        self, survey_id: str, round: int, include_simulated: bool = False
+    ) -> dict[str, dict[str, int]]:
+        """channel -> {"started", "submitted"} for the responses of ``round``."""
         rows = self.conn.execute(
             "SELECT r.channel, count(*), sum(r.status = 'submitted') FROM responses r "
             "JOIN participants p ON p.id = r.participant_id WHERE p.survey_id = ? AND r.round = ? "
-            "AND p.removed_at IS NULL AND p.simulated = 0 GROUP BY r.channel ORDER BY r.channel",
-            (survey_id, round),
+            "AND p.removed_at IS NULL AND (p.simulated = 0 OR ?) GROUP BY r.channel "
+            "ORDER BY r.channel",
+            (survey_id, round, int(include_simulated)),
         )
         return {c: {"started": n, "submitted": int(s or 0)} for c, n, s in rows}

@@ -7,6 +7,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from consult.i18n import Labels
+from consult.i18n.channels import LABELS as CHANNEL_LABELS
 from consult.reports.excel.context import ReportContext
 from consult.reports.excel.style import (
     BOLD,
@@ -50,10 +52,25 @@ def write(ctx: ReportContext, wb: Workbook) -> str:
     ws.row_dimensions[3].height = 45
     ws.append(header_cells(ws, (label(h) for h in _HEADERS)))
     _group_rows(ctx, ws, ctx.data.participation)
+    next_row = 3 + len(ctx.data.participation) + 2
+    if ctx.data.by_channel:
+        next_row = _by_channel(ctx, ws, ctx.data.by_channel, next_row)
     if ctx.data.rounds is not None:
-        next_row = 3 + len(ctx.data.participation) + 2
         _by_round(ctx, ws, ctx.data.rounds.status["rounds"], next_row)
     return ws.title
+
+
+def _by_channel(ctx: ReportContext, ws: Any, channels: dict[str, dict[str, int]], row: int) -> int:
+    """How the round's responses came in, from sheet row ``row`` on; returns the next row."""
+    words = Labels(CHANNEL_LABELS, ctx.lang)
+    ws.append([])
+    ws.append([cell(ws, words("heading"), font=HEADING_FONT)])
+    ws.append([cell(ws, words("note"), font=NOTE_FONT)])
+    ws.append(header_cells(ws, (words("channel"), words("started"), words("submitted"))))
+    for channel, n in channels.items():
+        name = words.get(channel, channel)
+        ws.append([cell(ws, name), cell(ws, n["started"]), cell(ws, n["submitted"])])
+    return row + 4 + len(channels)
 
 
 def _group_rows(ctx: ReportContext, ws: Any, groups: dict[str, dict[str, int]]) -> None:
