@@ -90,10 +90,10 @@ def _too_dense(inflated: int, compressed: int) -> bool:
 
 def _check_cell(path: Path, line: int, column: int, value: object) -> None:
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        from openpyxl.utils import get_column_letter
+        from openpyxl.utils import getcolumn_letter
 
         raise InputError(
-            f"{path}: cell {get_column_letter(column)}{line}: {len(value):,} characters "
+            f"{path}: cell {getcolumn_letter(column)}{line}: {len(value):,} characters "
             f"(a cell holds at most {MAX_CELL_CHARS:,})"
         )
 
@@ -238,13 +238,13 @@ def records(rows: Iterable[Row], columns: Sequence[str]) -> Iterator[Record]:
             # The cell is named, never quoted: its content is not the problem, and a stray
             # note ("Confidential") does not belong in an error message or a terminal log.
             problems.append(
-                f"row {line}: a value in column {stray[0]} (cell {_column_letter(stray[0])}"
+                f"row {line}: a value in column {stray[0]} (cell {column_letter(stray[0])}"
                 f"{line}), which has no name in the header"
             )
         yield Record(line, values, problems)
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """A spreadsheet's name of column ``index`` (1 -> A, 27 -> AA)."""
     letters = ""
     while index > 0:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from consult.imports.answers import Submission
 from consult.imports.odk_export import is_platform_export, read_platform_export
-from consult.imports.tabular import column_keys, read_rows, records
+from consult.imports.tabular import column_keys, column_letter, read_rows, records
 from consult.safe_text import FORMULA_PREFIXES
 from consult.survey.model import Survey
 
@@ -34,7 +34,7 @@ def read_table(path: Path, shown: str, survey: Survey) -> list[Submission]:
         sub = Submission(source=shown, where=f"{shown}: row {line}", channel="table")
         sub.problems.append(f"{shown}: row {line}: no 'pseudonym' column in the header")
         return [sub]
-    letters = {c: _letter(i) for i, c in enumerate(columns, 1)}
+    letters = {c: column_letter(i) for i, c in enumerate(columns, 1)}
     for record in records(rows[1:], columns):
         values = record.values
         sub = Submission(
@@ -67,11 +67,3 @@ def _int(value: str | None) -> int | None:
         return int(str(value).strip()) if value not in (None, "") else None
     except ValueError:
         return None
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters

@@ -94,12 +94,8 @@ class ScaleCells:
         raise CellProblem(f"{text!r} is not a point of the scale ({labels})")
 
     def cell_text(self, q: Question, value: Any, lang: str, survey: Scales) -> Any:
-        if value is None:
-            return ""
-        scale = survey.scale(q.scale or "")
-        if value == ABSTAIN:
-            return scale.abstain.get(lang) if scale.abstain else ABSTAIN
-        return f"{value} {scale.label(value, lang)}"
+        # "4 Support", or the abstain label: as the participant reads it back
+        return self.format(q, value, lang, survey)  # type: ignore[attr-defined]
 
 
 class SingleChoiceCells:
