@@ -90,10 +90,10 @@ def _too_dense(inflated: int, compressed: int) -> bool:
 
 def _check_cell(path: Path, line: int, column: int, value: object) -> None:
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        from openpyxl.utils import getcolumn_letter
+        from openpyxl.utils import get_column_letter
 
         raise InputError(
-            f"{path}: cell {getcolumn_letter(column)}{line}: {len(value):,} characters "
+            f"{path}: cell {get_column_letter(column)}{line}: {len(value):,} characters "
             f"(a cell holds at most {MAX_CELL_CHARS:,})"
         )
 
