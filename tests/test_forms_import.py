@@ -424,3 +424,16 @@ def test_a_round_two_form_asks_the_carried_proposals_with_feedback(
     # a form of round 1 is refused now
     stale = import_answers(store, example, [form_of(tmp_path / "r1", people[1])])
     assert "made for round 1; the survey is in round 2" in stale.outcomes[0].reason
+
+
+def test_forms_not_filled_in_are_counted_and_left_aside(
+    store: Store, example: Survey, tmp_path: Path
+) -> None:
+    a, b, _ = panel(store, example)
+    write_forms(store, example, tmp_path)
+    fill(form_of(tmp_path, a), FILLED)
+    plan = import_answers(store, example, sorted(tmp_path.glob("form-*.xlsx")))
+    assert plan.ok
+    assert plan.count("created") == 1 and plan.count("empty") == 2
+    assert plan.summary().endswith(", 2 empty (not filled in)")
+    assert len(store.participants(example.id)) == 3

@@ -39,4 +39,5 @@ def forms(
         s = resolve_survey(store, survey)
         language = check_language(s, lang) if lang else None
         written = write_forms(store, s, output, lang=language, blank=blank, overwrite=force)
-    typer.echo(f"Wrote {len(written)} forms to {output}/")
+    n = len(written)
+    typer.echo(f"Wrote {n} form{'s' if n != 1 else ''} to {output}/")

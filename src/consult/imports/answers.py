@@ -57,7 +57,7 @@ class Outcome:
 
     where: str
     pseudonym: str
-    action: str  # "created", "updated", "unchanged" or "refused"
+    action: str  # "created", "updated", "unchanged", "refused" or "empty" (a blank form)
     #: (question key, old value, new value) for an update; None for no answer.
     changes: tuple[tuple[str, Any, Any], ...] = ()
     reason: str = ""
@@ -80,6 +80,8 @@ class ImportPlan:
 
     def summary(self) -> str:
         parts = [f"{self.count(a)} {a}" for a in ("created", "updated", "unchanged", "refused")]
+        if self.count("empty"):
+            parts.append(f"{self.count('empty')} empty (not filled in)")
         return ", ".join(parts)
 
 
@@ -102,6 +104,17 @@ def plan_import(
         if sub.external_id:
             who = by_instance.get(sub.external_id) or by_instance.get(sub.replaces or "")
         name = who.pseudonym if who else (sub.pseudonym or "(new)")
+        if (
+            sub.channel == "form"
+            and not sub.problems
+            and all(
+                raw in (None, "") or (isinstance(raw, str) and not raw.strip())
+                for raw, _ in sub.cells.values()
+            )
+        ):
+            # A form not filled in yet (the folder holds every form written): nothing to do.
+            result.outcomes.append(Outcome(sub.where, name, "empty"))
+            continue
         refusal = _refusal(survey, plan.number, sub, who, key, state, allow_update)
         if refusal:
             result.outcomes.append(Outcome(sub.where, name, "refused", reason=refusal))
