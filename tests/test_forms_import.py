@@ -429,7 +429,7 @@ def test_a_round_two_form_asks_the_carried_proposals_with_feedback(
 def test_forms_not_filled_in_are_counted_and_left_aside(
     store: Store, example: Survey, tmp_path: Path
 ) -> None:
-    a, b, _ = panel(store, example)
+    a, *_ = panel(store, example)
     write_forms(store, example, tmp_path)
     fill(form_of(tmp_path, a), FILLED)
     plan = import_answers(store, example, sorted(tmp_path.glob("form-*.xlsx")))
