@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from consult.i18n.variables import LABELS as VARIABLE_LABELS
 from consult.store import ResponseFilter, Store
 from consult.survey.model import ABSTAIN, Question, Survey, Text
 
@@ -76,7 +77,8 @@ class Variable:
 
 
 def _plain(text: str) -> Text:
-    return Text.plain(text)
+    """One of consult's own labels, in every language the tool ships (i18n/variables.py)."""
+    return Text(tuple((lang, table[text]) for lang, table in VARIABLE_LABELS.items()))
 
 
 def _joined(a: Text, b: Text, languages: tuple[str, ...]) -> Text:
