@@ -411,6 +411,10 @@ def test_a_round_two_form_asks_the_carried_proposals_with_feedback(
     # legal-foundation in round 1: 1, 3, 5 -> median 3, IQR 2-4 (type 7); person 0 answered 1.
     assert "The panel in round 1: median 3, middle half 2–4 (3 answers)." in joined
     assert "Your answer in round 1: 1 Strongly oppose." in joined
+    assert (
+        "Answers in round 1: Strongly oppose 1 · Oppose 0 · Neither support nor oppose 1 · "
+        "Support 0 · Strongly support 1." in joined
+    )
     assert "Led by specialised S&T ministries (consensus for, 1)" in joined
     assert "Answer only if your answer to" in joined  # the reason question, outside the IQR
 

@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "text": "Your words",
         "panel_round": "The panel in round {round}: median {median}, middle half {q1}–{q3} "
         "({n} answers).",
+        "panel_distribution": "Answers in round {round}: {points}.",
         "panel_groups": "Support by group: {groups}.",
         "your_earlier": "Your answer in round {round}: {answer}.",
         "settled": "Settled in an earlier round (not asked again; verdict, round): {items}.",
@@ -65,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "text": "자유 응답",
         "panel_round": "{round}차 라운드 패널: 중앙값 {median}, 가운데 절반 {q1}–{q3} "
         "(응답 {n}건).",
+        "panel_distribution": "{round}차 라운드 응답: {points}.",
         "panel_groups": "집단별 지지: {groups}.",
         "your_earlier": "{round}차 라운드 내 응답: {answer}.",
         "settled": "이전 라운드에서 결론이 난 제안 (다시 묻지 않음; 결과, 라운드): {items}.",

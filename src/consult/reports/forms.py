@@ -275,6 +275,16 @@ class _Sheet:
                     n=panel["n_valid"],
                 )
             )
+        if panel.get("distribution"):
+            scale = self.survey.scale(q.scale or "")
+            points = " · ".join(
+                f"{scale.label(int(point), self.lang)} {count}"
+                for point, count in panel["distribution"]
+            )
+            if panel.get("n_abstained"):
+                points += f" · {scale.abstain.get(self.lang) if scale.abstain else 'abstain'} "
+                points += str(panel["n_abstained"])
+            lines.append(words("panel_distribution", round=self.plan.previous, points=points))
         groups = [
             f"{self.survey.group(g).label.get(self.lang)} {round(s['support'] * 100)}%"
             for g, s in figures["groups"].items()
@@ -286,7 +296,7 @@ class _Sheet:
             answer = q.kind.format(q, self.earlier[q.key], self.lang, self.survey)
             lines.append(words("your_earlier", round=self.plan.previous, answer=answer))
         self.put(self.row, "B", "\n".join(lines), italic=True)
-        self.ws.row_dimensions[self.row].height = 15 * (len(lines) + 1)
+        self.ws.row_dimensions[self.row].height = 15 * (len(lines) + 2)
         self.row += 1
 
     def condition(self, q: Question) -> str:
