@@ -13,7 +13,6 @@ from sklearn.metrics import cohen_kappa_score
 
 from consult.errors import InputError
 from consult.results.aggregation import aggregate
-from consult.results.plan import chosen_round, plan_of, round_survey
 from consult.results.rounds import (
     close_study,
     frozen_differs,
@@ -25,6 +24,7 @@ from consult.results.rounds import (
 from consult.session.simulation import simulate
 from consult.session.simulation_rounds import simulate_next_round
 from consult.store import NewParticipant, ResponseFilter, Store
+from consult.store.plans import chosen_round, plan_of, round_survey
 from consult.store.surveys import register_survey
 from consult.survey.loader import load_survey
 from consult.survey.model import Survey

@@ -13,11 +13,11 @@ import pytest
 from delphi_support import delphi_survey, round_one
 from rich.console import Console
 
-from consult.results.plan import plan_of, round_survey
 from consult.results.rounds import close_study, open_next_round
 from consult.session.feedback import LaterRound, figures_view, reasons_view
 from consult.session.flow import Answering, Closed, check_round
 from consult.store import NewParticipant, Participant, Store, open_store
+from consult.store.plans import plan_of, round_survey
 from consult.store.surveys import register_survey
 from consult.survey.model import Survey
 

@@ -109,10 +109,10 @@ def response_filter(
 
 def with_round(store: Store, survey: Survey, flt: ResponseFilter) -> ResponseFilter:
     """``flt`` with the round ``--round`` names, checked, or the current round by default
-    (see :func:`consult.results.plan.chosen_round`)."""
+    (see :func:`consult.store.plans.chosen_round`)."""
     from dataclasses import replace
 
-    from consult.results.plan import chosen_round
+    from consult.store.plans import chosen_round
 
     return replace(flt, round=chosen_round(store, survey, flt.round))
 

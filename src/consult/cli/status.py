@@ -17,7 +17,7 @@ def status(
     """
     from consult.cli.context import open_store
     from consult.results.participation import participation_status
-    from consult.results.plan import chosen_round
+    from consult.store.plans import chosen_round
     from consult.store.surveys import resolve_survey
 
     with open_store(create=False) as store:

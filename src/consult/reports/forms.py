@@ -34,11 +34,11 @@ from consult.imports.form_file import (
     LISTS_SHEET,
     META_SHEET,
 )
-from consult.results.plan import RoundPlan, plan_of, round_survey
 from consult.results.rounds import round_results
 from consult.safe_text import strip_control
 from consult.store import Participant, Store
 from consult.store.codes import form_token
+from consult.store.plans import RoundPlan, plan_of, round_survey
 from consult.survey.model import Question, Survey
 
 WIDTHS = {"A": 6, "B": 58, "C": 30, "D": 34, "E": 4}

@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from consult.results.plan import plan_of, round_survey
 from consult.safe_text import neutralise_formula, strip_control
 from consult.store import ResponseFilter, Store
+from consult.store.plans import plan_of, round_survey
 from consult.survey.model import Survey
 
 META_COLUMNS = ("pseudonym", "group", "round", "status")

@@ -16,8 +16,8 @@ from consult import stats
 from consult.i18n import Labels
 from consult.i18n.rules import LABELS as RULE_WORDS
 from consult.results.checks import UNPLACED_REASONS, wordings_of
-from consult.results.plan import default_round, plan_of, round_survey
 from consult.store import ResponseFilter, Store
+from consult.store.plans import default_round, plan_of, round_survey
 from consult.survey.model import ABSTAIN, Question, Survey
 
 QUANTILE_METHOD = (

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from consult.results.plan import RoundPlan, plan_of, round_survey
 from consult.results.rounds import round_results
 from consult.store import ResponseFilter, Store
+from consult.store.plans import RoundPlan, plan_of, round_survey
 from consult.survey.model import Proposal, Survey
 
 #: The sides a reason is filed under, by its author's answer to the support question.

@@ -21,8 +21,8 @@ from consult import stats
 from consult.errors import InputError
 from consult.results.aggregation import Results, aggregate
 from consult.results.participation import round_rows, simulated_responses, summarise
-from consult.results.plan import RoundPlan, plan_of, round_survey
 from consult.store import ResponseFilter, Store
+from consult.store.plans import RoundPlan, plan_of, round_survey
 from consult.store.surveys import survey_version
 from consult.survey.model import Proposal, Survey
 

@@ -17,9 +17,9 @@ from typing import Any
 from consult.i18n import Labels
 from consult.i18n.delphi import LABELS
 from consult.results.feedback import Feedback, previous_answers, round_feedback
-from consult.results.plan import RoundPlan
 from consult.session.prompts import Terminal, choice, say, terminal_text
 from consult.store import Participant, Store
+from consult.store.plans import RoundPlan
 from consult.survey.model import ABSTAIN, Question, Survey
 
 #: Reasons shown at a time; "Read more reasons" shows the next ones.

@@ -19,9 +19,9 @@ from consult.errors import ConsultError
 from consult.i18n import Labels
 from consult.i18n.delphi import LABELS as DELPHI_LABELS
 from consult.i18n.session import LABELS
-from consult.results.plan import RoundPlan, plan_of
 from consult.session.throttle import lookup  # noqa: F401 - re-exported: flow.lookup
 from consult.store import CODE_ALPHABET, Participant, Response, Store, normalise_code
+from consult.store.plans import RoundPlan, plan_of
 from consult.store.surveys import survey_version
 from consult.survey.model import Question, Survey
 

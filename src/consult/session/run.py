@@ -26,7 +26,6 @@ from consult.i18n.session import (
     UNKNOWN_CODE,
     WELCOME_CODE,
 )
-from consult.results.plan import plan_of, round_survey
 from consult.session.feedback import LaterRound
 from consult.session.flow import (
     Answering,
@@ -50,6 +49,7 @@ from consult.session.throttle import (
 )
 from consult.session.waiting import PatientStore, kiosk_signals
 from consult.store import NewParticipant, Participant, Store, format_code, normalise_code
+from consult.store.plans import plan_of, round_survey
 from consult.survey.model import Survey
 
 NOT_A_TTY = (

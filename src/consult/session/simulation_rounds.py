@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from consult.errors import InputError
-from consult.results.plan import plan_of, round_survey
 from consult.results.rounds import round_results
 from consult.session.simulation import SimulationSummary, _Respondent, leanings
 from consult.store import Store
+from consult.store.plans import plan_of, round_survey
 from consult.survey.model import ABSTAIN, Survey
 
 #: Share of the previous round's simulated participants who do not answer again.
