@@ -441,3 +441,103 @@ def test_forms_not_filled_in_are_counted_and_left_aside(
     assert plan.count("created") == 1 and plan.count("empty") == 2
     assert plan.summary().endswith(", 2 empty (not filled in)")
     assert len(store.participants(example.id)) == 3
+
+
+# --------------------------------------------------------------------------- what a review found
+
+
+def test_a_removed_participant_stays_removed_when_their_form_returns(
+    store: Store, example: Survey, tmp_path: Path
+) -> None:
+    panel(store, example, 0)
+    (blank,) = write_forms(store, example, tmp_path, blank=1)
+    wb = load_workbook(blank)
+    next(r[2] for r in wb["Form"].iter_rows() if r[4].value == "group").value = "science"
+    wb.save(blank)
+    fill(blank, FILLED)
+    assert import_answers(store, example, [blank]).count("created") == 1
+    (someone,) = store.participants(example.id)
+    store.remove_participant(someone.id, with_answers=True)
+    plan = import_answers(store, example, [blank])
+    assert [o.action for o in plan.outcomes] == ["refused"]
+    assert "was removed (consult panel remove) and stays removed" in plan.outcomes[0].reason
+    assert store.participants(example.id) == []
+
+
+def test_a_blank_form_copied_to_someone_else_is_refused(
+    store: Store, example: Survey, tmp_path: Path
+) -> None:
+    panel(store, example, 0)
+    (blank,) = write_forms(store, example, tmp_path, blank=1)
+    copies = []
+    for group in ("science", "diplomacy"):
+        copy = tmp_path / f"{group}.xlsx"
+        shutil.copy(blank, copy)
+        wb = load_workbook(copy)
+        next(r[2] for r in wb["Form"].iter_rows() if r[4].value == "group").value = group
+        wb.save(copy)
+        fill(copy, FILLED)
+        copies.append(copy)
+    both = import_answers(store, example, copies)  # in one batch: named, not a crash
+    assert not both.ok and "the same submission (form or instanceID)" in both.problems[0]
+    assert import_answers(store, example, copies[:1]).count("created") == 1
+    later = import_answers(store, example, copies[1:])  # in a later batch: refused
+    assert later.outcomes[0].action == "refused"
+    assert "says group diplomacy, but" in later.outcomes[0].reason
+    assert "a blank form copied to someone else?" in later.outcomes[0].reason
+
+
+def test_crafted_cells_are_one_line_errors(store: Store, example: Survey, tmp_path: Path) -> None:
+    a, *_ = panel(store, example, 1)
+    write_forms(store, example, tmp_path)
+    form = form_of(tmp_path, a)
+    fill(form, [(k, "² Support" if k == "ministry-led.support" else t, v) for k, t, v in FILLED])
+    wb = load_workbook(form)
+    next(r[1] for r in wb["consult"].iter_rows() if r[0].value == "token").value = "tökén"
+    wb.save(form)
+    done = consult("--db", str(store.path), "import", EXAMPLE, str(form))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "TypeError" not in done.stderr
+    assert "token does not verify" in done.stdout
+    fill(form, [(k, "² Support" if k == "ministry-led.support" else t, v) for k, t, v in FILLED])
+    write_forms(store, example, tmp_path / "fresh")
+    fresh = form_of(tmp_path / "fresh", a)
+    fill(fresh, [(k, "² Support" if k == "ministry-led.support" else t, v) for k, t, v in FILLED])
+    plan = import_answers(store, example, [fresh])
+    assert any("'² Support' is not a point of the scale" in p for p in plan.problems)
+
+
+def test_a_wide_table_in_xlsx_and_its_checks(store: Store, example: Survey, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    a, b = panel(store, example, 2)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["pseudonym", "group", *[k for k, _, _ in FILLED]])
+    ws.append([a, "science", *[t for _, t, _ in FILLED]])
+    ws.append([b, "diplomacy", *[t for _, t, _ in FILLED]])  # b is in science
+    wb.save(tmp_path / "wide.xlsx")
+    plan = import_answers(store, example, [tmp_path / "wide.xlsx"])
+    assert [o.action for o in plan.outcomes] == ["created", "refused"]
+    assert f"says group diplomacy, but {b} is in group science" == plan.outcomes[1].reason
+    twice = tmp_path / "twice.csv"
+    twice.write_text(f"pseudonym,ministry-led.support,pseudonym\n{a},4,{b}\n", encoding="utf-8")
+    plan = import_answers(store, example, [twice])
+    assert plan.problems == [f"{twice}: row 1: column 'pseudonym' appears twice in the header"]
+
+
+def test_round_two_imports_only_the_invited(store: Store, example: Survey, tmp_path: Path) -> None:
+    from consult.results.rounds import open_next_round
+
+    a, b, c = panel(store, example, 3)
+    write_forms(store, example, tmp_path / "r1")
+    for p in (a, b):  # c never answers round 1
+        fill(form_of(tmp_path / "r1", p), [x for x in FILLED if "why_oppose" not in x[0]])
+    assert import_answers(store, example, [form_of(tmp_path / "r1", p) for p in (a, b)]).ok
+    opened = open_next_round(store, example)
+    table = tmp_path / "r2.csv"
+    support = f"{opened.carried[0]}.support"
+    table.write_text(f"pseudonym,{support}\n{a},3\n{c},3\n", encoding="utf-8")
+    plan = import_answers(store, example, [table])
+    assert [o.action for o in plan.outcomes] == ["created", "refused"]
+    assert plan.outcomes[1].reason.startswith("not invited to round 2")

@@ -168,3 +168,25 @@ def test_a_column_no_question_has_is_named(store: Store, example: Survey, tmp_pa
         "st-diplomacy-roundtable ('12')"
     ]
     assert store.participants(example.id) == []
+
+
+def test_a_submission_edited_twice_stays_one_participant(
+    store: Store, example: Survey, tmp_path: Path
+) -> None:
+    register_survey(store, example)
+    paths = [*field_paths(example, tmp_path), ["meta", "deprecatedID"]]
+    export = tmp_path / "odk.csv"
+    ids = [f"uuid:{n}{n}{n}{n}{n}{n}{n}{n}-aaaa-4bbb-8ccc-dddddddddddd" for n in range(3)]
+    for i, instance in enumerate(ids):
+        answers = dict(ANSWERS, instance=instance, **{"global-agendas.support": str(3 + (i % 2))})
+        write_export(export, paths, "-", [answers], kobo=False)
+        with export.open(encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        rows[1][rows[0].index("meta-deprecatedID")] = ids[i - 1] if i else ""
+        with export.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+        plan = import_answers(store, example, [export])
+        assert plan.ok, plan.problems
+        assert plan.count("created") == (1 if i == 0 else 0)
+    (only,) = store.participants(example.id)
+    assert only.external_id == f"odk:{ids[-1]}"

@@ -414,3 +414,28 @@ def test_the_overview_shows_each_round_from_its_snapshot(
         assert cell["support_change"] == pytest.approx(
             second["panel"]["support"] - first["panel"]["support"]
         )
+
+
+def test_what_a_closed_round_refuses_and_a_rehearsal_may_not_decide(tmp_path: Path) -> None:
+    """A review's findings: a closed round cannot be reopened or simulated into, and simulated
+    answers may not decide a round that real people answered."""
+    from consult.session.panel import reopen
+    from consult.store import open_store
+
+    root = Path(__file__).resolve().parents[1]
+    survey = load_survey(root / "surveys" / "st-diplomacy-roundtable.yaml")
+    with open_store(tmp_path / "c.db") as store:
+        simulate(store, survey, 30, seed=3)
+        register_survey(store, survey)
+        (person,) = store.add_participants(survey.id, [NewParticipant("science")])
+        response = store.start_response(person.id, survey.hash, 1)
+        for p in survey.proposals:
+            store.save_answer(response, p.support_question.key, 3, 3.0)  # no consensus
+        store.submit_response(response.id)
+        with pytest.raises(InputError, match="real submitted responses; --include-simulated"):
+            open_next_round(store, survey, include_simulated=True)
+        open_next_round(store, survey)
+        with pytest.raises(InputError, match="round 1 is closed: a response in it cannot"):
+            reopen(store, survey, person.pseudonym, round=1)
+        with pytest.raises(InputError, match="round 1 is closed: no answers can be added"):
+            simulate(store, survey, 5, round=1)

@@ -7,6 +7,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "round_intro": "Round {round}. You see how the panel answered in round {previous}; "
         "your earlier answer is selected, so keeping it is one key (Enter).",
+        "rehearsal": "Rehearsal: the panel's figures below include simulated answers.",
         "settled_title": "Settled in an earlier round (not asked again)",
         "settled_line": "{title}: {verdict} (round {round})",
         "feedback_title": "How the panel answered in round {round}",
@@ -41,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ko": {
         "round_intro": "{round}차 라운드입니다. {previous}차 라운드에서 패널이 어떻게 응답했는지 "
         "보여 드립니다. 이전 응답이 선택되어 있어 그대로 두려면 Enter 키만 누르십시오.",
+        "rehearsal": "리허설: 아래 패널 수치에는 모의 응답이 포함되어 있습니다.",
         "settled_title": "이전 라운드에서 결론이 난 제안 (다시 묻지 않음)",
         "settled_line": "{title}: {verdict} ({round}차 라운드)",
         "feedback_title": "{round}차 라운드 패널 응답",

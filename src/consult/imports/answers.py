@@ -95,27 +95,55 @@ def plan_import(
     asked = round_survey(survey, plan)
     result = ImportPlan(survey, plan.number)
     people = {p.pseudonym: p for p in store.participants(survey.id)}
-    by_instance = {p.external_id: p for p in people.values() if p.external_id}
+    by_id = {p.id: p for p in people.values()}
+    external = store.external_ids(survey.id)
     state = store.import_state(survey.id, plan.number)
+    invited = _invited(store, survey, plan.number)
     key = store.form_key() if any(s.channel == "form" for s in submissions) else b""
     seen: dict[str, str] = {}
+    seen_external: dict[str, str] = {}
     for sub in submissions:
         who = people.get(sub.pseudonym or "")
+        removed = False
         if sub.external_id:
-            who = by_instance.get(sub.external_id) or by_instance.get(sub.replaces or "")
-        name = who.pseudonym if who else (sub.pseudonym or "(new)")
-        if (
-            sub.channel == "form"
-            and not sub.problems
-            and all(
-                raw in (None, "") or (isinstance(raw, str) and not raw.strip())
-                for raw, _ in sub.cells.values()
+            found = external.get(sub.external_id) or external.get(sub.replaces or "")
+            who, removed = (by_id.get(found[0]), found[1]) if found else (None, False)
+            twice = next(
+                (seen_external[e] for e in (sub.external_id, sub.replaces) if e in seen_external),
+                None,
             )
+            if twice:
+                result.problems.append(
+                    f"{sub.where}: the same submission (form or instanceID) as {twice}; "
+                    "import one of them"
+                )
+                continue
+            seen_external[sub.external_id] = sub.where
+        name = who.pseudonym if who else (sub.pseudonym or "(new)")
+        if sub.problems:  # what the reader found (a column twice, a cell under no name...)
+            result.problems.extend(sub.problems)
+            continue
+        if sub.channel == "form" and all(
+            raw in (None, "") or (isinstance(raw, str) and not raw.strip())
+            for raw, _ in sub.cells.values()
         ):
             # A form not filled in yet (the folder holds every form written): nothing to do.
             result.outcomes.append(Outcome(sub.where, name, "empty"))
             continue
-        refusal = _refusal(survey, plan.number, sub, who, key, state, allow_update)
+        refusal = (
+            "the participant it created was removed (consult panel remove) and stays removed"
+            if removed
+            else _refusal(survey, plan.number, sub, who, key, state, allow_update)
+        )
+        if not refusal and who is not None and sub.group and sub.group != who.group_id:
+            refusal = f"says group {sub.group}, but {who.pseudonym} is in group {who.group_id}"
+            if sub.instance:
+                refusal += " (a blank form copied to someone else? each person needs their own)"
+        if not refusal and invited is not None and (who is None or who.id not in invited):
+            refusal = (
+                f"not invited to round {plan.number}: only those who submitted round "
+                f"{plan.number - 1} are (delphi invite: submitted)"
+            )
         if refusal:
             result.outcomes.append(Outcome(sub.where, name, "refused", reason=refusal))
             continue
@@ -128,8 +156,8 @@ def plan_import(
                 continue
             seen[who.pseudonym] = sub.where
         answers, problems = _check_values(asked, sub, who.group_id if who else sub.group or "")
-        result.problems.extend(sub.problems + problems)
-        if problems or sub.problems:
+        result.problems.extend(problems)
+        if problems:
             continue
         before = state.get(who.id, {}).get("answers", {}) if who else {}
         changes = tuple(
@@ -159,7 +187,12 @@ def plan_import(
                 },
                 clear=tuple(k for k in before if k not in answers),
                 language=sub.language,
-                external_id=sub.external_id if who is None else None,
+                # a new participant's id, or an edited submission's new one
+                external_id=(
+                    sub.external_id
+                    if sub.external_id and (who is None or who.external_id != sub.external_id)
+                    else None
+                ),
             )
         )
     return result
@@ -170,6 +203,15 @@ def apply_import(store: Store, plan: ImportPlan) -> int:
     if not plan.ok:
         raise InputError("nothing was imported: fix or leave out the refused files and rows")
     return store.write_imported(plan.survey.id, plan.writes)
+
+
+def _invited(store: Store, survey: Survey, round: int) -> set[int] | None:
+    """The participants a later Delphi round invites (those who submitted the round before,
+    under ``invite: submitted``); None when everyone is."""
+    if round == 1 or survey.delphi is None or survey.delphi.invite != "submitted":
+        return None
+    before = store.import_state(survey.id, round - 1)
+    return {pid for pid, entry in before.items() if entry["status"] == "submitted"}
 
 
 def _refusal(

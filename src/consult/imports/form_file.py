@@ -24,20 +24,9 @@ KEY_COLUMN = "E"
 GROUP_KEY = "group"
 
 
-def is_form(path: Path) -> bool:
-    """Whether the workbook at ``path`` is a consult form (it has the hidden meta sheet)."""
-    from openpyxl import load_workbook
-
-    check_inflation(path)
-    wb = load_workbook(path, read_only=True)
-    try:
-        return META_SHEET in wb.sheetnames
-    finally:
-        wb.close()
-
-
-def read_form(path: Path, shown: str) -> Submission:
-    """The submission a filled form holds; ``shown`` names the file in messages."""
+def read_form(path: Path, shown: str) -> Submission | None:
+    """The submission a filled form holds, or None for a workbook that is no consult form (a
+    table of answers); ``shown`` names the file in messages."""
     from openpyxl import load_workbook
 
     check_inflation(path)
@@ -46,10 +35,10 @@ def read_form(path: Path, shown: str) -> Submission:
     except Exception as exc:  # a damaged or foreign file: one line, no traceback
         raise InputError(f"{shown}: not a readable .xlsx file ({type(exc).__name__})") from None
     try:
-        if META_SHEET not in wb.sheetnames or FORM_SHEET not in wb.sheetnames:
-            raise InputError(
-                f"{shown}: not a consult form (no {META_SHEET!r}/{FORM_SHEET!r} sheet)"
-            )
+        if META_SHEET not in wb.sheetnames:
+            return None
+        if FORM_SHEET not in wb.sheetnames:
+            raise InputError(f"{shown}: a consult form without its {FORM_SHEET!r} sheet")
         meta = {
             str(row[0]): row[1]
             for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)

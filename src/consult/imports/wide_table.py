@@ -1,6 +1,7 @@
 """Reading a wide table of answers (CSV or XLSX): a row per participant, a ``pseudonym`` column
 and a column per question key, as ``consult export --what answers --format wide`` writes it.
-``group``, ``round`` and ``status`` columns are checked when present."""
+A ``group`` or ``round`` column is checked against the participant and the current round; a
+``status`` column is informative (an imported response is submitted)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ def read_table(path: Path, shown: str, survey: Survey) -> list[Submission]:
         sub = Submission(source=shown, where=f"{shown}: row {line}", channel="table")
         sub.problems.append(f"{shown}: row {line}: no 'pseudonym' column in the header")
         return [sub]
+    twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
+    if twice:
+        sub = Submission(source=shown, where=f"{shown}: row {line}", channel="table")
+        sub.problems.append(f"{shown}: row {line}: column {twice!r} appears twice in the header")
+        return [sub]
     letters = {c: column_letter(i) for i, c in enumerate(columns, 1)}
     for record in records(rows[1:], columns):
         values = record.values
@@ -43,6 +49,7 @@ def read_table(path: Path, shown: str, survey: Survey) -> list[Submission]:
             channel="table",
             pseudonym=(values.get("pseudonym") or "").strip() or None,
             round=_int(values.get("round")),
+            group=(values.get("group") or "").strip() or None,
         )
         sub.problems.extend(f"{shown}: {p}" for p in record.problems)
         if values.get("round") and sub.round is None:

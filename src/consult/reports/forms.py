@@ -184,6 +184,8 @@ class _Sheet:
         else:
             self.text(words("blank_form", round=self.plan.number))
         self.text(words("instructions"), height=75)
+        if self.plan.include_simulated:  # the round was opened with --include-simulated
+            self.text(Labels(DELPHI_LABELS, self.lang)("rehearsal"))
         if self.plan.settled:
             verdicts = Labels(DELPHI_LABELS, self.lang)
             items = "; ".join(

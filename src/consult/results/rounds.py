@@ -160,33 +160,37 @@ def open_next_round(store: Store, survey: Survey, *, include_simulated: bool = F
     ``max_rounds`` is reached, the current round has no submitted response, every proposal is
     settled, or the survey file changed a carried proposal's support question or scale.
     """
-    plan = plan_of(store, survey)
-    _check_can_advance(store, survey, plan)
-    assert survey.delphi is not None
-    if plan.number >= survey.delphi.max_rounds:
-        raise InputError(
-            f"round {plan.number} is the last of max_rounds {survey.delphi.max_rounds}; "
-            "end the study with: consult round close"
-        )
-    flt = round_filter(plan, include_simulated)
-    submitted = sum(store.response_counts(survey.id, flt).values())
-    if submitted == 0:
-        left = simulated_responses(store, survey, flt)
-        hint = f" ({left} simulated ones: add --include-simulated to rehearse)" if left else ""
-        raise InputError(f"round {plan.number} has no submitted responses yet{hint}")
-    _check_compatible(store, survey, plan)
-    asked = round_survey(survey, plan)
-    snapshot = take_snapshot(store, asked, plan, include_simulated)
-    carried, settled = _carry_forward(survey, plan, snapshot)
-    if not carried:
-        raise InputError(
-            f"every proposal reached consensus by round {plan.number}: nothing is asked again; "
-            "end the study with: consult round close"
-        )
-    reason_when = _outside_iqr(survey, snapshot, carried)
-    new = RoundPlan(plan.number + 1, carried, settled, reason_when, include_simulated)
-    in_progress = _in_progress(store, survey, plan)
+    # One write transaction from the first read to the last write: nobody's answer lands in
+    # the round between its snapshot and its closing, and two facilitators cannot both open it.
     with store.transaction():
+        plan = plan_of(store, survey)
+        _check_can_advance(store, survey, plan)
+        assert survey.delphi is not None
+        if plan.number >= survey.delphi.max_rounds:
+            raise InputError(
+                f"round {plan.number} is the last of max_rounds {survey.delphi.max_rounds}; "
+                "end the study with: consult round close"
+            )
+        flt = round_filter(plan, include_simulated)
+        submitted = sum(store.response_counts(survey.id, flt).values())
+        if submitted == 0:
+            left = simulated_responses(store, survey, flt)
+            hint = f" ({left} simulated ones: add --include-simulated to rehearse)" if left else ""
+            raise InputError(f"round {plan.number} has no submitted responses yet{hint}")
+        if include_simulated:
+            _check_rehearsal(store, survey, plan)
+        _check_compatible(store, survey, plan)
+        asked = round_survey(survey, plan)
+        snapshot = take_snapshot(store, asked, plan, include_simulated)
+        carried, settled = _carry_forward(survey, plan, snapshot)
+        if not carried:
+            raise InputError(
+                f"every proposal reached consensus by round {plan.number}: nothing is asked "
+                "again; end the study with: consult round close"
+            )
+        reason_when = _outside_iqr(survey, snapshot, carried)
+        new = RoundPlan(plan.number + 1, carried, settled, reason_when, include_simulated)
+        in_progress = _in_progress(store, survey, plan)
         store.close_round(survey.id, plan.number, snapshot, survey_hash=_hash_of(store, survey))
         store.open_round(survey.id, new.number, survey.hash, new.to_dict())
     return Opened(
@@ -203,14 +207,28 @@ def open_next_round(store: Store, survey: Survey, *, include_simulated: bool = F
 
 def close_study(store: Store, survey: Survey, *, include_simulated: bool = False) -> int:
     """End the study: close the current round with its snapshot and open none. Returns it."""
-    plan = plan_of(store, survey)
-    _check_can_advance(store, survey, plan)
-    snapshot = take_snapshot(store, round_survey(survey, plan), plan, include_simulated)
-    with store.transaction():
+    with store.transaction():  # the snapshot and the closing as one step (open_next_round)
+        plan = plan_of(store, survey)
+        _check_can_advance(store, survey, plan)
+        if include_simulated:
+            _check_rehearsal(store, survey, plan)
+        snapshot = take_snapshot(store, round_survey(survey, plan), plan, include_simulated)
         store.close_round(
             survey.id, plan.number, snapshot, survey_hash=_hash_of(store, survey), final=True
         )
     return plan.number
+
+
+def _check_rehearsal(store: Store, survey: Survey, plan: RoundPlan) -> None:
+    """Refuse to let simulated answers decide a round that real people answered: what is
+    carried and settled would rest on a rehearsal."""
+    real = sum(store.response_counts(survey.id, round_filter(plan)).values())
+    if real:
+        raise InputError(
+            f"round {plan.number} has {real} real submitted responses; --include-simulated would "
+            "let simulated answers decide what is carried and settled. Rehearse in a copy of "
+            "the database (consult --db rehearsal.db ...), or leave the option out"
+        )
 
 
 def _hash_of(store: Store, survey: Survey) -> str | None:

@@ -88,6 +88,8 @@ class LaterRound:
             term.print()
         intro = words(lang, "round_intro", round=self.plan.number, previous=self.plan.previous)
         term.print(terminal_text(intro))
+        if self.plan.include_simulated:  # opened with --include-simulated: a rehearsal
+            term.print(terminal_text(words(lang, "rehearsal")), style="yellow")
 
     def before(
         self, term: Terminal, survey: Survey, q: Question, lang: str, *, reasons: bool = True

@@ -37,6 +37,7 @@ from consult.store import (
     format_code,
     normalise_code,
 )
+from consult.store.plans import plan_of
 from consult.survey.model import Survey
 
 #: Columns of a panel file (header row, any case). ``group`` is required; ``id`` is the
@@ -389,6 +390,8 @@ def reopen(store: Store, survey: Survey, who: str, round: int | None = None) -> 
     participant (named by pseudonym or access code) can change it; returns it reopened."""
     if round is None:
         round = store.current_round(survey.id)
+    if not plan_of(store, survey, round).is_open:
+        raise InputError(f"round {round} is closed: a response in it cannot be reopened")
     participant = find_participant(store, survey, who)
     response = store.response(participant.id, round)
     if response is None:

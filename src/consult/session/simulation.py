@@ -16,6 +16,7 @@ from typing import Any
 
 from consult.errors import InputError
 from consult.store import Store
+from consult.store.plans import plan_of
 from consult.survey.model import Proposal, Question, Survey
 
 ABSTAIN_RATE = 0.03
@@ -434,6 +435,10 @@ def simulate(
     from consult.store.surveys import register_survey
 
     register_survey(store, survey)
+    if round is None:
+        round = store.current_round(survey.id)
+    if not plan_of(store, survey, round).is_open:
+        raise InputError(f"round {round} is closed: no answers can be added to it")
     rng = random.Random(seed)
     quotas = allocate(respondents, group_mix or {g: 1.0 for g in survey.group_ids}, rng)
     order = [g for g in survey.group_ids for _ in range(quotas.get(g, 0))]
@@ -451,7 +456,5 @@ def simulate(
             n_answers += len(rows)
             yield group, lang, rows
 
-    if round is None:
-        round = store.current_round(survey.id)
     done = store.insert_simulated(survey.id, survey.hash, round, generate())
     return SimulationSummary(respondents=done, answers=n_answers, by_group=by_group, seed=seed)

@@ -94,4 +94,7 @@ def form_token(
 
 
 def token_matches(token: str, expected: str) -> bool:
-    return hmac.compare_digest(str(token).strip().lower(), expected)
+    """Whether a form's token is the expected one (compared in constant time, as bytes: a
+    token edited into any characters is just a wrong token)."""
+    given = str(token).strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(given, expected.encode("ascii"))

@@ -408,6 +408,11 @@ class Store(ABC):
         """The database's secret that signs spreadsheet forms (never exported or shared)."""
 
     @abstractmethod
+    def external_ids(self, survey_id: str) -> dict[str, tuple[int, bool]]:
+        """external id -> (participant id, whether removed), removed participants included:
+        a file that created someone finds them again, and a removed person stays removed."""
+
+    @abstractmethod
     def import_state(self, survey_id: str, round: int) -> dict[int, dict[str, Any]]:
         """participant id -> {"response_id", "status", "channel", "answers": {key: value}}, for
         every response of ``round``."""

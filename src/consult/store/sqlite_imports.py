@@ -27,6 +27,15 @@ class SqliteImports:
             raise StoreError("the database has no form key (secrets table); was it copied?")
         return bytes(row[0])
 
+    def external_ids(self, survey_id: str) -> dict[str, tuple[int, bool]]:
+        """external id -> (participant id, removed?), removed participants included."""
+        rows = self.conn.execute(
+            "SELECT external_id, id, removed_at IS NOT NULL FROM participants "
+            "WHERE survey_id = ? AND external_id IS NOT NULL ORDER BY removed_at IS NULL, id",
+            (survey_id,),
+        )
+        return {e: (pid, bool(removed)) for e, pid, removed in rows}
+
     def import_state(self, survey_id: str, round: int) -> dict[int, dict[str, Any]]:
         """participant id -> {"response_id", "status", "channel", "answers": {key: value}}, for
         every response of ``round`` (what an import compares its files with)."""
@@ -75,6 +84,12 @@ class SqliteImports:
                                 item.external_id,
                             ),
                         ).lastrowid
+                    )
+                elif item.external_id is not None:
+                    # an edited submission (ODK/Kobo): its new id finds it next time
+                    self.conn.execute(
+                        "UPDATE participants SET external_id = ? WHERE id = ?",
+                        (item.external_id, pid),
                     )
                 self.conn.execute(
                     "INSERT INTO responses (participant_id, survey_hash, round, status, language, "

@@ -59,6 +59,15 @@ def _option(q: Question, text: str) -> str:
     raise CellProblem(f"{text.strip()!r} is not one of the options ({shown})")
 
 
+def _is_int(text: str) -> bool:
+    """Whether ``text`` is a whole number as ``int()`` reads it (not "²", which isdigit takes)."""
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _items(raw: Any) -> list[str]:
     return [part.strip() for part in str(raw).split(SEPARATOR) if part.strip()]
 
@@ -79,7 +88,7 @@ class ScaleCells:
         folded = _fold(text)
         # "4 Support", as the form's dropdown and the answers export write it
         head, _, rest = text.partition(" ")
-        if head.lstrip("-").isdigit() and int(head) in values and rest:
+        if _is_int(head) and int(head) in values and rest:
             point = next(p for p in scale.points if p.value == int(head))
             if any(_fold(t) == _fold(rest) for _, t in point.label.translations):
                 return point.value
