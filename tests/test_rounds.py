@@ -439,3 +439,25 @@ def test_what_a_closed_round_refuses_and_a_rehearsal_may_not_decide(tmp_path: Pa
             reopen(store, survey, person.pseudonym, round=1)
         with pytest.raises(InputError, match="round 1 is closed: no answers can be added"):
             simulate(store, survey, 5, round=1)
+
+
+def test_the_store_keeps_a_closed_rounds_statuses(tmp_path: Path) -> None:
+    from consult.store import open_store
+
+    root = Path(__file__).resolve().parents[1]
+    survey = load_survey(root / "surveys" / "st-diplomacy-roundtable.yaml")
+    with open_store(tmp_path / "c.db") as store:
+        register_survey(store, survey)
+        a, b = store.add_participants(survey.id, [NewParticipant("science")] * 2)
+        done = store.start_response(a.id, survey.hash, 1)
+        for p in survey.proposals:
+            store.save_answer(done, p.support_question.key, 3, 3.0)
+        store.submit_response(done.id)
+        begun = store.start_response(b.id, survey.hash, 1)
+        open_next_round(store, survey)
+        for change in (lambda: store.submit_response(begun.id),
+                       lambda: store.reopen_response(done.id)):  # fmt: skip
+            with pytest.raises(Exception, match="the round is closed"):
+                change()
+        assert store.response_by_id(begun.id).status == "in_progress"
+        assert store.response_by_id(done.id).status == "submitted"

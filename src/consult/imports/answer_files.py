@@ -50,9 +50,13 @@ def import_answers(
     from consult.store.surveys import register_survey
 
     register_survey(store, survey)
-    plan = plan_import(store, survey, read_submissions(paths, survey), allow_update=allow_update)
-    if not dry_run and plan.ok:
-        apply_import(store, plan)
+    submissions = read_submissions(paths, survey)  # the files first, outside the lock
+    # The checks and the write in one write transaction: nothing another terminal commits
+    # meanwhile (a submission, a closed round) can slip between what was checked and written.
+    with store.transaction():
+        plan = plan_import(store, survey, submissions, allow_update=allow_update)
+        if not dry_run and plan.ok:
+            apply_import(store, plan)
     return plan
 
 

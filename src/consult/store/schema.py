@@ -282,5 +282,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) STRICT""",
         "INSERT INTO secrets (name, value) VALUES ('form_key', randomblob(32))",
     ),
+    (
+        # A closed round's responses keep the status they had when it closed: no submission,
+        # no reopening after (the answers were guarded since migration 5).
+        """CREATE TRIGGER responses_closed_round BEFORE UPDATE OF status ON responses
+        WHEN NEW.status IS NOT OLD.status AND EXISTS (
+            SELECT 1 FROM participants p JOIN rounds d ON d.survey_id = p.survey_id
+            AND d.number = NEW.round WHERE p.id = NEW.participant_id AND d.closed_at IS NOT NULL
+        ) BEGIN
+            SELECT RAISE(ABORT, 'consult: the round is closed');
+        END""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

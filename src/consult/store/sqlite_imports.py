@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from consult.errors import StoreError
@@ -58,11 +58,12 @@ class SqliteImports:
     def write_imported(self, survey_id: str, responses: Sequence[ImportedResponse]) -> int:
         """Write imported responses in one transaction (all or nothing), each submitted; a
         changed answer keeps its old value in the history, with the channel and source file of
-        the new one. Returns how many answers were written or cleared."""
+        the new one. Inside a transaction already open (the import's checks), it joins it.
+        Returns how many answers were written or cleared."""
         stamp = now()
         written = 0
         taken: set[str] = set()
-        with self.transaction():
+        with nullcontext() if self.conn.in_transaction else self.transaction():
             for item in responses:
                 pid = item.participant_id
                 if pid is None:
