@@ -32,8 +32,8 @@ def open_round(survey: SurveyArg, include_simulated: IncludeSimulatedOpt = False
     typer.echo("\n".join(opened_lines(opened, s)))
     if opened.simulated_left_out:
         sys.stderr.write(
-            f"{opened.simulated_left_out} simulated responses left out; add "
-            "--include-simulated to count them.\n"
+            f"{opened.simulated_left_out} simulated responses left out: a rehearsal's answers "
+            "never decide a round that real people answered.\n"
         )
 
 
