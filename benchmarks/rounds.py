@@ -59,11 +59,11 @@ def timed(fn: Callable[[], object]) -> float:
 
 def case_rounds(workdir: Path, participants: int = 5000, repeat: int = 3) -> list[Row]:
     from consult.results.aggregation import aggregate
-    from consult.results.plan import plan_of
     from consult.results.rounds import open_next_round, rounds_overview
     from consult.session.simulation import simulate
     from consult.session.simulation_rounds import simulate_next_round
     from consult.store import ResponseFilter, open_store
+    from consult.store.plans import plan_of
     from consult.store.surveys import register_survey
     from consult.survey.loader import load_survey
 
