@@ -281,20 +281,8 @@ class _Import:
             key, value = key[len(CONSENSUS_PREFIX) :], value.strip()
             columns[key] = column.header
             if key in ("for", "against") and value != "mirror":
-                criteria = {}
-                for part in re.split(r"[;,]", value):
-                    match = CRITERIA_RE.match(part)
-                    if match is None:
-                        self.book.problem(
-                            "settings",
-                            srow,
-                            column.header,
-                            f"cannot read '{part.strip()}'; write e.g. 'support >= 70%; "
-                            "opposition < 15%'",
-                        )
-                        continue
-                    criteria[match["m"]] = scalar(match["rest"])
-                out[key] = criteria
+                found = self._criteria(value, column.header, "support >= 70%; opposition < 15%")
+                out[key] = {m: scalar(rest) for m, rest in found.items()}
             else:
                 out[key] = scalar(value)
         self.where["consensus"] = Loc("settings", srow, columns, "consensus_for")
@@ -304,6 +292,23 @@ class _Import:
                 ">= 70% and opposition < 15%; against: mirror)."
             )
             return dict(DEFAULT_CONSENSUS)
+        return out
+
+    def _criteria(self, text: str, header: str, example: str) -> dict[str, str]:
+        """``measure condition`` pairs separated by ``;`` (a consensus side, a stopping
+        criterion): measure -> condition; what cannot be read is a problem of the cell."""
+        out = {}
+        for part in re.split(r"[;,]", text):
+            match = CRITERIA_RE.match(part)
+            if match is None:
+                self.book.problem(
+                    "settings",
+                    self.settings_row[0],
+                    header,
+                    f"cannot read '{part.strip()}'; write e.g. '{example}'",
+                )
+                continue
+            out[match["m"]] = match["rest"]
         return out
 
     def _delphi(self) -> dict[str, Any]:
@@ -321,19 +326,7 @@ class _Import:
             if key == "feedback":
                 out[key] = text.replace(",", " ").split()
             elif key == "stability":
-                criteria = {}
-                for part in re.split(r"[;,]", text):
-                    match = CRITERIA_RE.match(part)
-                    if match is None:
-                        self.book.problem(
-                            "settings",
-                            srow,
-                            column.header,
-                            f"cannot read '{part.strip()}'; write e.g. 'changed_share < 15%'",
-                        )
-                        continue
-                    criteria[match["m"]] = match["rest"]
-                out[key] = criteria
+                out[key] = self._criteria(text, column.header, "changed_share < 15%")
             else:
                 out[key] = scalar(text)
         self.where["delphi"] = Loc("settings", srow, columns, "delphi_max_rounds")
