@@ -100,11 +100,14 @@ def default_round(store: Store, survey: Survey, flt: ResponseFilter) -> int | No
 
 
 def round_survey(survey: Survey, plan: RoundPlan) -> Survey:
-    """``survey`` as round ``plan.number`` asks it (the whole survey in round 1).
+    """``survey`` as round ``plan.number`` asks it (the whole survey unless ``round open``
+    planned the round).
 
     The result keeps the survey's hash: answers given in the round are tied to the definition.
     """
-    if plan.number == 1 and not plan.settled:
+    if plan.record is None or not plan.record.plan:
+        # Round 1, or a round no ``round open`` planned (answered before rounds were
+        # recorded): the whole survey, as it was asked.
         return survey
     proposals = []
     for p in survey.proposals:
