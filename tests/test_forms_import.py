@@ -172,7 +172,8 @@ def test_an_edited_token_or_a_re_addressed_form_is_refused(
     meta = wb["consult"]
     assert meta.sheet_state == "veryHidden"
     token_cell = next(r[1] for r in meta.iter_rows() if r[0].value == "token")
-    token_cell.value = "0" + str(token_cell.value)[1:]
+    token = str(token_cell.value)
+    token_cell.value = ("1" if token[0] == "0" else "0") + token[1:]  # one character changed
     wb.save(tmp_path / "edited.xlsx")
     plan = import_answers(store, example, [tmp_path / "edited.xlsx"])
     assert [o.action for o in plan.outcomes] == ["refused"]
