@@ -12,6 +12,7 @@ then our own validation runs on the definition, its problems located the same wa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,18 +271,13 @@ class _Import:
         return out
 
     def _consensus(self) -> dict[str, Any]:
-        srow, cells = self.settings_row
+        srow = self.settings_row[0]
         out: dict[str, Any] = {}
         columns: dict[str, str] = {}
-        for column in self.book.settings.columns:
-            key = column.tokens[0]
-            value = cells.get(column.header)
-            if not key.startswith(CONSENSUS_PREFIX) or not isinstance(value, str):
-                continue
-            key, value = key[len(CONSENSUS_PREFIX) :], value.strip()
-            columns[key] = column.header
+        for key, header, value in self._prefixed(CONSENSUS_PREFIX):
+            columns[key] = header
             if key in ("for", "against") and value != "mirror":
-                found = self._criteria(value, column.header, "support >= 70%; opposition < 15%")
+                found = self._criteria(value, header, "support >= 70%; opposition < 15%")
                 out[key] = {m: scalar(rest) for m, rest in found.items()}
             else:
                 out[key] = scalar(value)
@@ -293,6 +289,15 @@ class _Import:
             )
             return dict(DEFAULT_CONSENSUS)
         return out
+
+    def _prefixed(self, prefix: str) -> Iterator[tuple[str, str, str]]:
+        """The settings whose column starts with ``prefix`` and holds something, as
+        (key without the prefix, column header, text)."""
+        cells = self.settings_row[1]
+        for column in self.book.settings.columns:
+            name, value = column.tokens[0], cells.get(column.header)
+            if name.startswith(prefix) and value not in (None, "") and str(value).strip():
+                yield name[len(prefix) :], column.header, str(value).strip()
 
     def _criteria(self, text: str, header: str, example: str) -> dict[str, str]:
         """``measure condition`` pairs separated by ``;`` (a consensus side, a stopping
@@ -313,20 +318,15 @@ class _Import:
 
     def _delphi(self) -> dict[str, Any]:
         """The Delphi design from ``delphi_*`` settings (checked by the survey loader)."""
-        srow, cells = self.settings_row
+        srow = self.settings_row[0]
         out: dict[str, Any] = {}
         columns: dict[str, str] = {}
-        for column in self.book.settings.columns:
-            key = column.tokens[0]
-            value = cells.get(column.header)
-            if not key.startswith(DELPHI_PREFIX) or value in (None, ""):
-                continue
-            key, text = key[len(DELPHI_PREFIX) :], str(value).strip()
-            columns[key] = column.header
+        for key, header, text in self._prefixed(DELPHI_PREFIX):
+            columns[key] = header
             if key == "feedback":
                 out[key] = text.replace(",", " ").split()
             elif key == "stability":
-                out[key] = self._criteria(text, column.header, "changed_share < 15%")
+                out[key] = self._criteria(text, header, "changed_share < 15%")
             else:
                 out[key] = scalar(text)
         self.where["delphi"] = Loc("settings", srow, columns, "delphi_max_rounds")
